@@ -1,0 +1,35 @@
+# Two commands: `make demo` (install, migrate, seed, serve) and `make test` (ruff + the suite).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DEMO ?= True
+
+.PHONY: install demo serve test lint messages browsers clean-demo
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/python manage.py run_jobs & JOBS=$$!; \
+	  trap 'kill $$JOBS 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn emergency.wsgi -b $(HOST):$(PORT) -w 2 --threads 4 --access-logfile -
+
+lint:
+	$(BIN)/ruff check emergency tests benchmarks scripts
+
+test: install lint
+	TESTING=True DEMO=False $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+messages:
+	cd emergency && DEBUG=True ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-location
+	DEBUG=True $(BIN)/python manage.py compilemessages

@@ -1,0 +1,125 @@
+"""Named personas (healthchecks style) shared by every test module."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from emergency.accounts.models import User
+from emergency.accounts.roles import Role
+from emergency.core import services
+from emergency.core.models import Department, Division
+
+PASSWORD = "Persona#2026"
+
+
+def make_user(username: str, role: str, **extra) -> User:
+    user = User(username=username, full_name=username, role=role, must_change_password=False,
+                password_changed_at=timezone.now(), email=f"{username}@test.local", **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def district(db) -> Division:
+    return Division.objects.get(code="120105")
+
+
+@pytest.fixture
+def guangfu(db) -> Division:
+    return Division.objects.get(code="120105001")
+
+
+@pytest.fixture
+def wanghai(db) -> Division:
+    return Division.objects.get(code="120105002")
+
+
+@pytest.fixture
+def bureau_admin(db) -> User:
+    user = make_user("bureau_admin_p", Role.BUREAU_ADMIN)
+    TOTPDevice.objects.create(user=user, name="t", confirmed=True)
+    return user
+
+
+@pytest.fixture
+def bureau_officer(db) -> User:
+    return make_user("bureau_officer", Role.BUREAU_STAFF)
+
+
+@pytest.fixture
+def department_clerk(db) -> User:
+    return make_user("dept_clerk", Role.DEPARTMENT, department=Department.objects.get(name="区住建委"))
+
+
+@pytest.fixture
+def subdistrict_officer(guangfu) -> User:
+    return make_user("sub_officer_a", Role.SUBDISTRICT, division=guangfu)
+
+
+@pytest.fixture
+def other_subdistrict_officer(wanghai) -> User:
+    return make_user("sub_officer_b", Role.SUBDISTRICT, division=wanghai)
+
+
+@pytest.fixture
+def enterprise_manager(db) -> User:
+    return make_user("ent_manager", Role.ENTERPRISE, enterprise_name="某企业")
+
+
+@pytest.fixture
+def expert(db) -> User:
+    return make_user("expert_p", Role.EXPERT)
+
+
+@pytest.fixture
+def system_admin(db) -> User:
+    return make_user("sys_admin_p", Role.SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def security_admin(db) -> User:
+    return make_user("sec_admin_p", Role.SECURITY_ADMIN)
+
+
+@pytest.fixture
+def audit_admin(db) -> User:
+    return make_user("audit_admin_p", Role.AUDIT_ADMIN)
+
+
+@pytest.fixture
+def community_a(guangfu, bureau_officer) -> Division:
+    """A community in subdistrict A (光复道)."""
+    return services.division_create(acting_user=bureau_officer, code="120105001901", name="测试甲社区",
+                                    level="community", parent=guangfu, contact_phone="13912345678")
+
+
+@pytest.fixture
+def community_b(wanghai, bureau_officer) -> Division:
+    """A community in subdistrict B (望海楼)."""
+    return services.division_create(acting_user=bureau_officer, code="120105002901", name="测试乙社区",
+                                    level="community", parent=wanghai)
+
+
+def login(client, user: User, *, verified: bool = True):
+    """Log a persona in; admin roles get their second factor marked verified."""
+    client.force_login(user)
+    if verified:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and user.role in ("bureau_admin", "system_admin", "security_admin", "audit_admin"):
+            device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
+        if device is not None:
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+    return client
+
+
+@pytest.fixture
+def as_user(client):
+    def _as(user: User, **kw):
+        return login(client, user, **kw)
+
+    return _as

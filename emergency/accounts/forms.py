@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from emergency.core.models import Department, Division
+
+from .roles import Role
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class OTPForm(forms.Form):
+    token = forms.RegexField(label=_("6-digit code"), regex=r"^\d{6}$", max_length=6,
+                             error_messages={"invalid": _("Enter the 6 digits shown by your authenticator app.")},
+                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                           "autofocus": True}))
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
+    new_password1 = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two new passwords differ."))
+        return data
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(label=_("Username"), regex=r"^[A-Za-z0-9_.@-]{3,150}$",
+                                error_messages={"invalid": _("3–150 letters, digits or _ . @ -")})
+    full_name = forms.CharField(label=_("Full name"), max_length=50)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    password = forms.CharField(label=_("Initial password"), strip=False, widget=forms.PasswordInput)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    department = forms.ModelChoiceField(label=_("Department"), required=False,
+                                        queryset=Department.objects.filter(archived_at__isnull=True).exclude(
+                                            kind=Department.Kind.GROUP))
+    division = forms.ModelChoiceField(label=_("Subdistrict"), required=False,
+                                      queryset=Division.objects.filter(level=Division.Level.SUBDISTRICT))
+    enterprise_name = forms.CharField(label=_("Enterprise"), max_length=200, required=False)
+
+
+class ResetPasswordForm(forms.Form):
+    password = forms.CharField(label=_("New initial password"), strip=False, widget=forms.PasswordInput)
+
+
+class RuleValueForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+    value = forms.IntegerField(label=_("Value"), min_value=1)

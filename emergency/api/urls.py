@@ -1,0 +1,12 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("divisions", views.DivisionViewSet, basename="division")
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
+
+urlpatterns = [path("me/", views.me, name="api-me"), *router.urls]

@@ -1,0 +1,94 @@
+"""Demo data: one account per role and synthetic communities and grids (marked as such)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from emergency.accounts.models import User
+from emergency.accounts.roles import OTP_REQUIRED_ROLES, Role
+
+from . import services
+from .models import Department, Division
+from .notifications import notify
+
+DEMO_PASSWORD = "Demo@2026"
+# Fixed TOTP keys so that the demo's admin accounts can be used from any authenticator (hex, 20 bytes).
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+COMMUNITY_NAMES = ["东风里", "红星路", "金钟河", "昆纬路", "新村", "宁园里", "靖江路", "月牙里"]
+
+DEMO_ACCOUNTS = [
+    ("bureau_admin", "王局长", Role.BUREAU_ADMIN, {}),
+    ("bureau_staff", "李科员", Role.BUREAU_STAFF, {}),
+    ("dept_housing", "张住建", Role.DEPARTMENT, {"department": "区住建委"}),
+    ("sub_guangfu", "赵光复", Role.SUBDISTRICT, {"division": "120105001"}),
+    ("sub_wanghai", "钱望海", Role.SUBDISTRICT, {"division": "120105002"}),
+    ("ent_demo", "孙安全", Role.ENTERPRISE, {"enterprise_name": "天津示例化工有限公司（虚构）"}),
+    ("expert_demo", "周专家", Role.EXPERT, {}),
+    ("sys_admin", "系统管理员", Role.SYSTEM_ADMIN, {}),
+    ("sec_admin", "安全管理员", Role.SECURITY_ADMIN, {}),
+    ("audit_admin", "审计管理员", Role.AUDIT_ADMIN, {}),
+]
+
+
+def _subdistrict_points() -> dict[str, tuple[float, float]]:
+    path = Path(settings.BASE_DIR) / "static" / "geo" / "subdistricts.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {f["properties"]["code"]: (f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0])
+            for f in data["features"]}
+
+
+@transaction.atomic
+def load_demo(*, communities_per_subdistrict: int = 3, grids_per_community: int = 2) -> list[tuple[str, str]]:
+    rng = random.Random(120105)
+    accounts = []
+    for username, full_name, role, scope in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, full_name=full_name, role=role, is_demo=True,
+                        must_change_password=False, password_changed_at=timezone.now(),
+                        email=f"{username}@demo.local")
+            if "department" in scope:
+                user.department = Department.objects.get(name=scope["department"])
+            if "division" in scope:
+                user.division = Division.objects.get(code=scope["division"])
+            user.enterprise_name = scope.get("enterprise_name", "")
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if role in OTP_REQUIRED_ROLES:
+                TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+        accounts.append((username, user.get_role_display()))
+
+    admin = User.objects.get(username="bureau_admin")
+    points = _subdistrict_points()
+    for sub in Division.objects.filter(level=Division.Level.SUBDISTRICT):
+        lat0, lng0 = points.get(sub.code, (39.1598, 117.1962))
+        for i in range(1, communities_per_subdistrict + 1):
+            code = f"{sub.code}{i:03d}"
+            if Division.objects.filter(code=code).exists():
+                continue
+            name = f"{sub.name}{COMMUNITY_NAMES[(i + int(sub.code[-2:])) % len(COMMUNITY_NAMES)]}社区"
+            community = services.division_create(
+                acting_user=admin, code=code, name=name, level=Division.Level.COMMUNITY, parent=sub,
+                population=rng.randint(4000, 12000), latitude=round(lat0 + rng.uniform(-0.004, 0.004), 6),
+                longitude=round(lng0 + rng.uniform(-0.004, 0.004), 6), contact_name=f"社区书记{i}",
+                contact_phone=f"139{rng.randint(10000000, 99999999)}", is_synthetic=True)
+            for g in range(1, grids_per_community + 1):
+                services.division_create(
+                    acting_user=admin, code=f"{code}{g:03d}", name=f"{name}第{g}网格",
+                    level=Division.Level.GRID, parent=community, population=rng.randint(800, 3000),
+                    is_synthetic=True)
+    guangfu = Division.objects.get(code="120105001")
+    first = guangfu.children.order_by("code").first()
+    if first is not None and not User.objects.get(username="sub_guangfu").notifications.exists():
+        notify(recipients=[User.objects.get(username="sub_guangfu")], title="请核对社区联系人信息",
+               body="演示通知：请核对本街道各社区的联系人和电话。", target=first,
+               url=f"/divisions/{first.pk}/")
+    return accounts

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from emergency.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo accounts and synthetic communities (idempotent)."
+
+    def handle(self, *args, **options):
+        accounts = demo.load_demo()
+        self.stdout.write("Demo accounts (password %s):" % demo.DEMO_PASSWORD)
+        for username, role in accounts:
+            self.stdout.write(f"  {username:<14} {role}")
+        self.stdout.write(
+            "Administrative roles (bureau_admin, sys_admin, sec_admin, audit_admin) need a TOTP code:\n"
+            f"  add the key (hex) {demo.DEMO_TOTP_KEY} to an authenticator app, or run\n"
+            "  .venv/bin/python manage.py demo_totp")

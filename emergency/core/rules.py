@@ -1,0 +1,73 @@
+"""Regulatory thresholds as data (ARCHITECTURE rule 6).
+
+RULE_DEFAULTS is the only place a number appears in code: a data migration loads it into the
+`core.Rule` table, and everything else reads the table through `rule_value`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class RuleDefault:
+    key: str
+    value: Any
+    unit: str
+    description: str
+    source: str
+    confidence: str  # V verified, P partly, M from memory
+
+
+SECURITY_SOURCE = "GB/T 22239-2019 等保2.0 三级, DOMAIN.md §9"
+
+RULE_DEFAULTS: tuple[RuleDefault, ...] = (
+    RuleDefault("security.password_min_length", 8, "字符", "Minimum password length", SECURITY_SOURCE, "V"),
+    RuleDefault("security.password_min_classes", 3, "类", "Character classes required (of 4)", SECURITY_SOURCE, "V"),
+    RuleDefault("security.password_max_age_days", 90, "天", "Password expiry", SECURITY_SOURCE, "V"),
+    RuleDefault("security.lockout_failures", 5, "次", "Failed logins before lockout", SECURITY_SOURCE, "V"),
+    RuleDefault("security.lockout_minutes", 30, "分钟", "Lockout duration", SECURITY_SOURCE, "V"),
+    RuleDefault("security.idle_timeout_minutes", 30, "分钟", "Idle session timeout", SECURITY_SOURCE, "V"),
+    RuleDefault("security.audit_retention_days", 180, "天", "Minimum audit-log retention", SECURITY_SOURCE, "V"),
+    RuleDefault("relief.basic_needs_hours", 12, "小时",
+                "Basic needs of affected people met within", "河北应急发〔2022〕5号 指标6", "V"),
+    RuleDefault("shelter.area_per_person_m2", 1.5, "平方米", "Effective area per sheltered person",
+                "GB 21734-2008", "V"),
+)
+
+_BY_KEY = {r.key: r for r in RULE_DEFAULTS}
+CACHE_PREFIX = "rule:"
+
+
+def rule_value(key: str) -> Any:
+    """The value in force: the table row, or the shipped default when a deployment has none."""
+    cached = cache.get(CACHE_PREFIX + key)
+    if cached is not None:
+        return cached
+    from .models import Rule
+
+    row = Rule.objects.filter(key=key).values_list("value", flat=True).first()
+    if row is None:
+        row = _BY_KEY[key].value
+    cache.set(CACHE_PREFIX + key, row, 60)
+    return row
+
+
+def forget(key: str) -> None:
+    cache.delete(CACHE_PREFIX + key)
+
+
+def load_defaults(rule_model) -> int:
+    """Insert missing rules (never overwrites a deployment's own value)."""
+    created = 0
+    for r in RULE_DEFAULTS:
+        _, was_created = rule_model.objects.get_or_create(
+            key=r.key,
+            defaults={"value": r.value, "unit": r.unit, "description": r.description, "source": r.source,
+                      "confidence": r.confidence},
+        )
+        created += was_created
+    return created

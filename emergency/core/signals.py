@@ -1,0 +1,8 @@
+"""Scope registrations for core models (see scoping.py)."""
+
+from . import scoping
+from .models import Department, DepartmentAlias, Division
+
+scoping.register(Division, scoping.ScopeSpec(division=""))
+scoping.register(Department, scoping.ScopeSpec(everyone=True))
+scoping.register(DepartmentAlias, scoping.ScopeSpec(everyone=True))
