@@ -22,7 +22,7 @@ class DivisionFilter(django_filters.FilterSet):
     def search(self, qs, name, value):
         return qs.filter(Q(name__icontains=value) | Q(code__startswith=value))
 
-    def in_subdistrict(self, qs, name, value):
+    def in_subdistrict(self, qs, name, value: Division):
         return qs.filter(path__startswith=value.path) if value else qs
 
 
