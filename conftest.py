@@ -123,3 +123,32 @@ def as_user(client):
         return login(client, user, **kw)
 
     return _as
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Transactional tests flush the database afterwards, taking the migration-loaded reference data
+    (district, subdistricts, departments, rules) with it; put it back for the next one."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        from emergency.core import reference, rules
+        from emergency.core.models import Rule
+
+        reference.load()
+        rules.load_defaults(Rule)
+    yield
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live_server, transactional_db) run after every other test: the flush that
+    follows each of them empties the database, and a test that fetches its personas through
+    request.getfixturevalue() looks database-free to pytest-django, which would schedule it after them.
+    pytest-django's own ordering hook is tryfirst, so this stable sort refines its order."""
+
+    def transactional(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        names = getattr(item, "fixturenames", ())
+        return ("transactional_db" in names or "live_server" in names
+                or bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))))
+
+    items.sort(key=transactional)

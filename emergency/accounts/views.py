@@ -19,7 +19,15 @@ from emergency.core.audit import audit_record
 from emergency.core.models import AuditEvent, Rule
 
 from . import services
-from .forms import LoginForm, OTPForm, PasswordChangeForm, ResetPasswordForm, RoleForm, RuleValueForm, UserCreateForm
+from .forms import (
+    LoginForm,
+    OTPForm,
+    PasswordChangeForm,
+    ResetPasswordForm,
+    RoleForm,
+    RuleValueForm,
+    UserCreateForm,
+)
 from .models import User
 from .roles import can_manage_accounts, can_manage_roles
 

@@ -18,6 +18,7 @@ def _nav(user) -> list[dict]:
         items += [
             {"label": _("Home"), "url": reverse("home"), "key": "home"},
             {"label": _("Divisions"), "url": reverse("core:division_list"), "key": "divisions"},
+            {"label": _("Plan supervision"), "url": reverse("plans:list"), "key": "plans"},
             {"label": _("Departments"), "url": reverse("core:department_list"), "key": "departments"},
             {"label": _("Map"), "url": reverse("core:map"), "key": "map"},
         ]

@@ -191,6 +191,9 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
+    def __str__(self) -> str:
+        return f"{self.event_time:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.event_type}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The audit log is append-only.")
@@ -198,9 +201,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ARG002
         raise PermissionError("The audit log is append-only.")
-
-    def __str__(self) -> str:
-        return f"{self.event_time:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.event_type}"
 
 
 class Notification(models.Model):
@@ -237,6 +237,9 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.status}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -300,6 +303,9 @@ class ImportJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.register}:{self.original_name}"
+
     @property
     def progress_percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
@@ -311,3 +317,6 @@ class ScheduledJob(models.Model):
     name = models.CharField(max_length=100, unique=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
     last_status = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

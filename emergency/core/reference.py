@@ -12,7 +12,7 @@ SUBDISTRICTS = [
     ("120105009", "江都路"), ("120105010", "月牙河"),
 ]
 
-P, G, V, C, S, M, O, GR = ("party", "government", "vertical", "court", "subdistrict_office",
+P, G, V, C, S, M, SO, GR = ("party", "government", "vertical", "court", "subdistrict_office",
                            "management_committee", "social", "group")
 
 # (canonical name, kind, aliases)
@@ -29,7 +29,7 @@ DEPARTMENTS: list[tuple[str, str, list[str]]] = [
     ("市规自局河北分局", V, ["市规自河北分局"]),
     ("区法院", C, []),
     ("意风区管委会", M, ["意风区管委"]), ("大悲院管委会", M, ["大悲院管委"]),
-    ("区红十字会", O, []),
+    ("区红十字会", SO, []), ("区科协", SO, []),
 ]
 
 SUBDISTRICT_OFFICE_SUFFIX = "街道办事处"

@@ -55,13 +55,31 @@ def _division_q(spec: ScopeSpec, user) -> Q | None:
     return Q(**{f"{prefix}__startswith": user.division.path})
 
 
+def acting_department_ids(user) -> list[int]:
+    """The departments a user acts for: their own (a subdistrict user: their subdistrict office) and
+    every group it belongs to ("各街道办事处" allocates to each office)."""
+    from emergency.core.models import Department
+
+    if user.role == Role.DEPARTMENT and user.department_id:
+        own = [user.department_id]
+    elif user.role == Role.SUBDISTRICT and user.division_id:
+        own = list(Department.objects.filter(division_id=user.division_id, kind=Department.Kind.SUBDISTRICT_OFFICE,
+                                             archived_at__isnull=True).values_list("id", flat=True))
+    else:
+        return []
+    groups = Department.objects.filter(members__in=own).values_list("id", flat=True)
+    return [*own, *groups]
+
+
 def _department_q(spec: ScopeSpec, user) -> Q | None:
-    if not spec.departments or user.department_id is None:
+    if not spec.departments:
+        return None
+    ids = acting_department_ids(user)
+    if not ids:
         return None
     q = Q()
-    group_ids = list(user.department.groups.values_list("id", flat=True))
     for path in spec.departments:
-        q |= Q(**{f"{path}__in": [user.department_id, *group_ids]})
+        q |= Q(**{f"{path}__in": ids})
     return q
 
 
@@ -76,7 +94,10 @@ def scope_q(user, model: type[models.Model]) -> Q | None:
     if spec.everyone and user.role not in SEPARATED_ADMINS:
         return None
     if user.role == Role.SUBDISTRICT:
-        return _division_q(spec, user) or none
+        division_q, department_q = _division_q(spec, user), _department_q(spec, user)
+        if division_q is not None and department_q is not None:
+            return division_q | department_q
+        return division_q or department_q or none
     if user.role == Role.DEPARTMENT:
         return _department_q(spec, user) or none
     if user.role == Role.ENTERPRISE and spec.enterprise and user.enterprise_name:
@@ -107,6 +128,8 @@ def can_write(user, obj: models.Model) -> bool:
     if spec.everyone:
         return False
     if user.role in (Role.SUBDISTRICT, Role.DEPARTMENT, Role.ENTERPRISE) and spec.scoped_write:
+        if spec.division == "" and obj.pk == user.division_id:
+            return False  # the jurisdiction's own division is reference data: only what lies under it is written
         return can_view(user, obj)
     return False
 

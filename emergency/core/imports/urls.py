@@ -1,6 +1,13 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from . import views
 
 app_name = "imports"
-# Placeholder until the import views land (same commit series).
-urlpatterns = [path("<str:register>/new/", RedirectView.as_view(url="/"), name="new")]
+
+urlpatterns = [
+    path("jobs/<int:pk>/", views.import_detail, name="detail"),
+    path("jobs/<int:pk>/progress/", views.import_progress, name="progress"),
+    path("jobs/<int:pk>/confirm/", views.import_confirm, name="confirm"),
+    path("<str:register>/new/", views.import_new, name="new"),
+    path("<str:register>/template.xlsx", views.import_template, name="template"),
+]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import login
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from conftest import login
 from emergency.core.models import Attachment, Department, Division
 
 SEES_ALL = ["bureau_admin", "bureau_officer"]
@@ -30,7 +30,7 @@ def two_communities(community_a, community_b):
 
 
 @pytest.mark.parametrize("persona", SEES_ALL)
-def test_the_bureau_sees_every_subdistrict_in_list_detail_and_export(client, request, persona, two_communities):
+def test_the_bureau_sees_every_subdistrict_in_list_detail_and_export(client, request, db, persona, two_communities):
     community_a, community_b = two_communities
     login(client, request.getfixturevalue(persona))
     body = client.get("/divisions/").content.decode()
@@ -72,7 +72,7 @@ def test_a_subdistrict_officer_cannot_find_the_other_by_search(client, subdistri
 
 
 @pytest.mark.parametrize("persona", SEES_NO_DIVISIONS)
-def test_roles_without_a_jurisdiction_see_no_divisions(client, request, persona, two_communities):
+def test_roles_without_a_jurisdiction_see_no_divisions(client, request, db, persona, two_communities):
     community_a, community_b = two_communities
     login(client, request.getfixturevalue(persona))
     resp = client.get("/divisions/")
@@ -85,7 +85,7 @@ def test_roles_without_a_jurisdiction_see_no_divisions(client, request, persona,
 
 @pytest.mark.parametrize("persona", SEES_ALL + ["department_clerk", "subdistrict_officer",
                                                "enterprise_manager", "expert"])
-def test_every_business_user_reads_the_department_list(client, request, persona):
+def test_every_business_user_reads_the_department_list(client, request, db, persona):
     login(client, request.getfixturevalue(persona))
     resp = client.get("/departments/")
     assert resp.status_code == 200
@@ -97,13 +97,13 @@ def test_every_business_user_reads_the_department_list(client, request, persona)
 @pytest.mark.parametrize("persona", SEPARATED_ADMINS)
 @pytest.mark.parametrize("url", ["/divisions/", "/divisions/export.xlsx", "/departments/", "/map/",
                                  "/divisions/points.geojson", "/divisions/new/"])
-def test_separated_admins_see_no_business_screen(client, request, persona, url):
+def test_separated_admins_see_no_business_screen(client, request, db, persona, url):
     login(client, request.getfixturevalue(persona))
     assert client.get(url).status_code == 403
 
 
 @pytest.mark.parametrize("persona", SEPARATED_ADMINS)
-def test_separated_admins_cannot_open_or_change_a_division(client, request, persona, community_a):
+def test_separated_admins_cannot_open_or_change_a_division(client, request, db, persona, community_a):
     login(client, request.getfixturevalue(persona))
     assert client.get(f"/divisions/{community_a.pk}/").status_code == 403
     assert client.post(f"/divisions/{community_a.pk}/edit/", {"name": "改名"}).status_code == 403
@@ -134,7 +134,7 @@ def test_a_subdistrict_officer_edits_a_community_in_scope(client, subdistrict_of
 
 
 @pytest.mark.parametrize("persona", SEES_NO_DIVISIONS)
-def test_read_only_roles_cannot_create_divisions(client, request, persona, guangfu):
+def test_read_only_roles_cannot_create_divisions(client, request, db, persona, guangfu):
     login(client, request.getfixturevalue(persona))
     resp = client.post("/divisions/new/", {"code": "120105001950", "name": "偷建社区", "level": "community",
                                            "parent": guangfu.pk})
@@ -149,3 +149,14 @@ def test_a_subdistrict_officer_cannot_create_under_another_subdistrict(client, s
     assert resp.status_code == 200  # the form refuses the parent: it is not among the choices
     assert "parent" in resp.context["form"].errors
     assert not Division.objects.filter(code="120105002950").exists()
+
+
+def test_a_subdistrict_officer_cannot_rename_or_archive_the_own_subdistrict(client, subdistrict_officer,
+                                                                           guangfu):
+    """The subdistrict itself is reference data: its officer writes only what lies under it."""
+    login(client, subdistrict_officer)
+    assert client.get(f"/divisions/{guangfu.pk}/").status_code == 200
+    assert client.post(f"/divisions/{guangfu.pk}/edit/", {"name": "改名"}).status_code == 403
+    assert client.post(f"/divisions/{guangfu.pk}/archive/").status_code == 403
+    guangfu.refresh_from_db()
+    assert guangfu.name == "光复道" and guangfu.archived_at is None

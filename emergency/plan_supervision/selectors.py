@@ -1,0 +1,144 @@
+"""Reads for plan supervision. Dashboards aggregate in the database: the number of queries does not
+grow with the number of tasks, departments or periods."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from emergency.core.scoping import scope_queryset
+
+from .models import Assignment, Item, Period, Plan, ProgressReport, SupervisionNotice
+
+STATUS_ORDER = ["done", "on_track", "at_risk", "delayed", "not_started", "overdue", "none"]
+
+
+def plan_list(*, user) -> QuerySet[Plan]:
+    return scope_queryset(user, Plan.objects.filter(archived_at__isnull=True)).annotate(
+        item_count=Count("items", distinct=True))
+
+
+def current_period(plan: Plan, today: datetime.date | None = None) -> Period | None:
+    today = today or timezone.localdate()
+    period = plan.periods.filter(starts_on__lte=today, ends_on__gte=today).first()
+    return period or plan.periods.filter(ends_on__lt=today).order_by("-ends_on").first() or plan.periods.first()
+
+
+def latest_reports(plan: Plan, period: Period | None) -> QuerySet[ProgressReport]:
+    qs = ProgressReport.objects.filter(assignment__item__plan=plan)
+    return qs.filter(period=period) if period else qs.none()
+
+
+def _cell_status(report_state: str | None, report_status: str | None) -> str:
+    if report_state is None:
+        return "none"
+    if report_state == ProgressReport.State.OVERDUE:
+        return "overdue"
+    if report_state in (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED):
+        return "not_started" if report_status in (None, "not_started") else report_status
+    return report_status or "not_started"
+
+
+@dataclass
+class Completion:
+    label: str
+    percent: float
+    reported: int
+    total: int
+    key: str = ""
+
+
+def completion_by(plan: Plan, period: Period | None, *, by: str) -> list[Completion]:
+    """Average percent complete of the lead (or joint) reports in the period, grouped by section,
+    department or key project. Unreported assignments count as 0 %."""
+    assignments = Assignment.objects.filter(item__plan=plan, archived_at__isnull=True)
+    if by == "section":
+        assignments = assignments.filter(item__kind=Item.Kind.TASK).exclude(role=Assignment.Role.COOPERATING)
+        key, label = "item__section__number", "item__section__title"
+    elif by == "project":
+        assignments = assignments.filter(item__kind=Item.Kind.PROJECT).exclude(role=Assignment.Role.COOPERATING)
+        key, label = "item__number", "item__title"
+    else:
+        key, label = "department_id", "department__name"
+    pct = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period).values("percent_complete")[:1]
+    state = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period).values("state")[:1]
+    rows = (assignments.annotate(pct=Coalesce(Subquery(pct), 0), st=Subquery(state))
+            .values(key, label)
+            .annotate(total=Count("id"), reported=Count("id", filter=Q(st__in=["submitted", "accepted"])),
+                      pct_sum=Sum("pct"))
+            .order_by(key))
+    return [Completion(label=r[label] or "—", key=str(r[key]), total=r["total"], reported=r["reported"],
+                       percent=round((r["pct_sum"] or 0) / r["total"], 1) if r["total"] else 0.0)
+            for r in rows]
+
+
+@dataclass
+class Matrix:
+    departments: list[tuple[int, str]]
+    items: list[tuple[int, str]]
+    cells: dict[tuple[int, int], dict] = field(default_factory=dict)
+
+
+def department_item_matrix(plan: Plan, period: Period | None, *, kind: str = Item.Kind.TASK) -> Matrix:
+    """Department × item, each cell the assignment's role and its report status in the period."""
+    rows = list(Assignment.objects.filter(item__plan=plan, item__kind=kind, archived_at__isnull=True)
+                .values_list("id", "item_id", "item__number", "item__order", "department_id", "department__name",
+                             "department__sort_order", "role"))
+    reports = {a_id: (state, status) for a_id, state, status in ProgressReport.objects.filter(
+        period=period, assignment__item__plan=plan, assignment__item__kind=kind).values_list(
+        "assignment_id", "state", "status")} if period else {}
+    depts, items, cells = {}, {}, {}
+    for a_id, item_id, number, order, dept_id, dept_name, dept_order, role in rows:
+        depts[dept_id] = (dept_order, dept_name)
+        items[item_id] = (order, number)
+        state, status = reports.get(a_id, (None, None))
+        cells[(dept_id, item_id)] = {"role": role, "status": _cell_status(state, status), "assignment": a_id}
+    return Matrix(departments=[(k, v[1]) for k, v in sorted(depts.items(), key=lambda kv: kv[1])],
+                  items=[(k, str(v[1])) for k, v in sorted(items.items(), key=lambda kv: kv[1])], cells=cells)
+
+
+def my_assignments(*, user, plan: Plan, period: Period | None):
+    qs = scope_queryset(user, Assignment.objects.filter(item__plan=plan, archived_at__isnull=True)).select_related(
+        "item", "department").order_by("item__order", "order")
+    reports = {r.assignment_id: r for r in ProgressReport.objects.filter(period=period, assignment__in=qs)} \
+        if period else {}
+    return [(a, reports.get(a.pk)) for a in qs]
+
+
+def cooperating_reports(report: ProgressReport) -> QuerySet[ProgressReport]:
+    """For a lead's report: the co-operating departments' reports on the same item and period."""
+    return ProgressReport.objects.filter(
+        assignment__item=report.assignment.item_id, period=report.period_id,
+        assignment__role=Assignment.Role.COOPERATING).select_related("assignment__department")
+
+
+def notice_list(*, user, plan: Plan | None = None) -> QuerySet[SupervisionNotice]:
+    qs = SupervisionNotice.objects.filter(archived_at__isnull=True).select_related("item", "department")
+    if plan is not None:
+        qs = qs.filter(item__plan=plan)
+    return scope_queryset(user, qs)
+
+
+def report_list(*, user, plan: Plan, period: Period | None = None, state: str | None = None):
+    qs = ProgressReport.objects.filter(assignment__item__plan=plan).select_related(
+        "assignment__item", "assignment__department", "period")
+    if period is not None:
+        qs = qs.filter(period=period)
+    if state:
+        qs = qs.filter(state=state)
+    return scope_queryset(user, qs)
+
+
+def indicator_rows(plan: Plan):
+    """Indicators with their yearly values (two queries)."""
+    items = list(plan.items.filter(kind=Item.Kind.INDICATOR).order_by("order").prefetch_related("values"))
+    series = defaultdict(dict)
+    for item in items:
+        for v in item.values.all():
+            series[item.pk][v.year] = v
+    return items, series

@@ -1,0 +1,430 @@
+"""Writes for plan supervision. Each is atomic, validated, audited, and takes the acting user."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from emergency.accounts.roles import BUREAU_ROLES
+from emergency.core.audit import audit_record, created_fields
+from emergency.core.models import AuditEvent, Department
+from emergency.core.services import UnknownDepartments, department_lookup, normalise_department_name
+
+from .models import (
+    Assignment,
+    IndicatorValue,
+    Item,
+    Period,
+    Plan,
+    ProgressReport,
+    ReportTransition,
+    Section,
+    SupervisionNotice,
+)
+from .notify import notify_bureau, notify_department
+
+QUARTERS = "一二三四"
+
+
+class NotAllowed(PermissionError):
+    pass
+
+
+def _require_bureau(user) -> None:
+    if user is None or not user.is_authenticated or user.role not in BUREAU_ROLES:
+        raise NotAllowed(_("Only the emergency bureau may do this."))
+
+
+def period_label(start: datetime.date, months: int) -> str:
+    if months == 3:
+        return f"{start.year}年第{QUARTERS[(start.month - 1) // 3]}季度"
+    if months == 6:
+        return f"{start.year}年{'上' if start.month <= 6 else '下'}半年"
+    if months == 12:
+        return f"{start.year}年度"
+    end_month = start.month + months - 1
+    return f"{start.year}年{start.month}–{end_month}月"
+
+
+def _add_months(d: datetime.date, months: int) -> datetime.date:
+    m = d.month - 1 + months
+    return datetime.date(d.year + m // 12, m % 12 + 1, 1)
+
+
+def plan_periods_generate(*, plan: Plan) -> int:
+    if plan.period_months not in (1, 2, 3, 4, 6, 12):
+        raise ValidationError({"period_months": _("A reporting period must divide the year (1, 2, 3, 4, 6 or 12).")})
+    created = 0
+    start = datetime.date(plan.start_year, 1, 1)
+    stop = datetime.date(plan.end_year + 1, 1, 1)
+    while start < stop:
+        nxt = _add_months(start, plan.period_months)
+        _period, was_created = Period.objects.get_or_create(
+            plan=plan, starts_on=start,
+            defaults={"label": period_label(start, plan.period_months), "ends_on": nxt - datetime.timedelta(days=1)})
+        created += was_created
+        start = nxt
+    return created
+
+
+def _resolve_all(names: list[str], *, create: bool, acting_user) -> dict[str, Department]:
+    table = department_lookup()
+    unknown = [n for n in dict.fromkeys(normalise_department_name(x) for x in names) if n not in table]
+    if unknown and not create:
+        raise UnknownDepartments(unknown)
+    for name in unknown:
+        dept = Department(name=name, kind=Department.Kind.GOVERNMENT, sort_order=800)
+        dept.full_clean()
+        dept.save()
+        audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=dept,
+                     changes={"name": [None, name], "reason": [None, "plan import --create-departments"]})
+        table[name] = dept
+    return {normalise_department_name(n): table[normalise_department_name(n)] for n in names}
+
+
+def _target(target: dict | None) -> dict[str, Any]:
+    if not target:
+        return {"comparator": "", "target_value": None, "unit": ""}
+    try:
+        value = Decimal(str(target["value"]))
+    except (InvalidOperation, KeyError) as exc:
+        raise ValidationError({"target": _("The target value is not a number.")}) from exc
+    return {"comparator": target.get("comparator", ""), "target_value": value, "unit": target.get("unit", "")}
+
+
+def _assign(item: Item, lead: str | None, departments: list[str], table: dict[str, Department]) -> None:
+    lead_name = normalise_department_name(lead) if lead else None
+    for order, name in enumerate(departments):
+        dept = table[normalise_department_name(name)]
+        role = (Assignment.Role.JOINT if lead_name is None
+                else Assignment.Role.LEAD if dept == table[lead_name] else Assignment.Role.COOPERATING)
+        Assignment.objects.update_or_create(item=item, department=dept, defaults={"role": role, "order": order})
+
+
+@transaction.atomic
+def plan_import(*, parsed, acting_user, create_departments: bool = False,
+                start_year: int | None = None, end_year: int | None = None) -> tuple[Plan, bool]:
+    """Import a parsed notice in one transaction. Re-importing the same notice updates in place."""
+    data = parsed.to_json() if hasattr(parsed, "to_json") else parsed
+    names = list(data.get("departments", []))
+    for key in ("indicators", "tasks", "key_projects"):
+        for row in data.get(key, []):
+            names += row.get("departments", [])
+    table = _resolve_all(names, create=create_departments, acting_user=acting_user)
+
+    years = [int(y) for y in re.findall(r"(20\d\d)", data.get("title", ""))]
+    plan, created = Plan.objects.get_or_create(
+        document_number=data["document_number"],
+        defaults={"title": data["title"], "issued_on": datetime.date.fromisoformat(data["issued_on"]),
+                  "start_year": start_year or (min(years) if years else int(data["issued_on"][:4])),
+                  "end_year": end_year or (max(years) if years else int(data["issued_on"][:4]) + 4)})
+    if not created:
+        plan.title = data["title"]
+        plan.issued_on = datetime.date.fromisoformat(data["issued_on"])
+    plan.full_clean()
+    plan._history_user = acting_user
+    plan.save()
+
+    sections = {}
+    for order, sec in enumerate(data.get("sections", [])):
+        sections[sec["number"]], _created = Section.objects.update_or_create(
+            plan=plan, number=sec["number"], defaults={"title": sec["title"], "order": order})
+
+    order = 0
+    for row in data.get("indicators", []):
+        order += 1
+        item, _created = Item.objects.update_or_create(
+            plan=plan, kind=Item.Kind.INDICATOR, category=row.get("category", ""), number=row["number"],
+            defaults={"title": row["text"], "content": row["text"], "order": order, **_target(row.get("target"))})
+        _assign(item, row.get("lead"), row.get("departments", []), table)
+    for row in data.get("tasks", []):
+        order += 1
+        item, _created = Item.objects.update_or_create(
+            plan=plan, kind=Item.Kind.TASK, category="", number=row["number"],
+            defaults={"title": row.get("title") or row["content"][:60], "content": row["content"],
+                      "theme": row.get("theme", ""), "section": sections.get(row.get("section")), "order": order})
+        _assign(item, row.get("lead"), row.get("departments", []), table)
+    for row in data.get("key_projects", []):
+        order += 1
+        item, _created = Item.objects.update_or_create(
+            plan=plan, kind=Item.Kind.PROJECT, category="", number=row["number"],
+            defaults={"title": row["name"], "content": row.get("content", ""), "order": order})
+        _assign(item, row.get("lead"), row.get("departments", []), table)
+
+    plan_periods_generate(plan=plan)
+    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.IMPORT, obj=plan, username="import_plan",
+                 changes={"indicators": [None, len(data.get("indicators", []))],
+                          "tasks": [None, len(data.get("tasks", []))],
+                          "key_projects": [None, len(data.get("key_projects", []))],
+                          "created": [None, created]})
+    return plan, created
+
+
+# --- progress reports ---------------------------------------------------------------------------
+
+def _may_report(user, assignment: Assignment) -> bool:
+    from emergency.core.scoping import acting_department_ids
+
+    return assignment.department_id in acting_department_ids(user)
+
+
+def _transition(report: ProgressReport, method: str, *, actor, comment: str = "") -> None:
+    before = report.state
+    fn = getattr(report, method)
+    if not can_proceed(fn):
+        raise ValidationError(_("A %(state)s report cannot be changed this way.") % {
+            "state": report.get_state_display()})
+    fn()
+    report._history_user = actor
+    report.save()
+    ReportTransition.objects.create(report=report, from_state=before, to_state=report.state, actor=actor,
+                                    comment=comment)
+
+
+@transaction.atomic
+def report_save(*, acting_user, assignment: Assignment, period: Period, narrative: str, percent_complete: int,
+                status: str, submit: bool = False) -> ProgressReport:
+    if not _may_report(acting_user, assignment):
+        raise NotAllowed(_("Only the assigned department may report on this."))
+    if period.plan_id != assignment.item.plan_id:
+        raise ValidationError({"period": _("This period belongs to another plan.")})
+    report, created = ProgressReport.objects.select_for_update().get_or_create(assignment=assignment, period=period)
+    if report.state in (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED):
+        raise ValidationError(_("This report is already %(state)s.") % {"state": report.get_state_display()})
+    before = {"narrative": report.narrative, "percent_complete": report.percent_complete, "status": report.status}
+    report.narrative = narrative.strip()
+    report.percent_complete = percent_complete
+    report.status = status
+    if submit and not report.narrative:
+        raise ValidationError({"narrative": _("Describe the progress before submitting.")})
+    if status == ProgressReport.Status.DONE and percent_complete != 100:
+        raise ValidationError({"percent_complete": _("A task reported as done is 100% complete.")})
+    report.is_consolidated = assignment.role == Assignment.Role.LEAD
+    report.full_clean()
+    report._history_user = acting_user
+    report.save()
+    changes = {k: [before[k], getattr(report, k)] for k in before if before[k] != getattr(report, k)}
+    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE if created else AuditEvent.Type.UPDATE,
+                 obj=report, changes=changes)
+    if submit:
+        report.submitted_at, report.submitted_by = timezone.now(), acting_user
+        _transition(report, "submit", actor=acting_user)
+        audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=report,
+                     changes={"state": ["", report.state]})
+        transaction.on_commit(lambda: notify_bureau(
+            title=_("Progress report submitted: %(r)s") % {"r": report}, target=report,
+            url=f"/plans/reports/{report.pk}/"))
+    return report
+
+
+def _review(report: ProgressReport, method: str, *, acting_user, comment: str) -> ProgressReport:
+    _require_bureau(acting_user)
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    report.reviewed_at, report.reviewed_by, report.review_comment = timezone.now(), acting_user, comment
+    _transition(report, method, actor=acting_user, comment=comment)
+    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=report,
+                 changes={"state": ["submitted", report.state], "review_comment": ["", comment]})
+    return report
+
+
+@transaction.atomic
+def report_accept(*, acting_user, report: ProgressReport, comment: str = "") -> ProgressReport:
+    return _review(report, "accept", acting_user=acting_user, comment=comment.strip())
+
+
+@transaction.atomic
+def report_return(*, acting_user, report: ProgressReport, comment: str) -> ProgressReport:
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the report is returned.")})
+    report = _review(report, "send_back", acting_user=acting_user, comment=comment.strip())
+    dept = report.assignment.department
+    transaction.on_commit(lambda: notify_department(
+        dept, title=_("Progress report returned: %(r)s") % {"r": report}, body=comment, target=report,
+        url=f"/plans/reports/{report.pk}/"))
+    return report
+
+
+def _assignments_without_report(period: Period):
+    done = ProgressReport.objects.filter(period=period, state__in=[ProgressReport.State.SUBMITTED,
+                                                                   ProgressReport.State.ACCEPTED])
+    return (Assignment.objects.filter(item__plan=period.plan_id, archived_at__isnull=True)
+            .exclude(pk__in=done.values("assignment_id")).select_related("item", "department"))
+
+
+@transaction.atomic
+def reminders_send(*, today: datetime.date) -> int:
+    """Remind departments N days before a period closes (N per plan); once per period."""
+    sent = 0
+    periods = Period.objects.select_related("plan").filter(reminded_at__isnull=True, ends_on__gte=today)
+    for period in periods:
+        if (period.ends_on - today).days > period.plan.reminder_days:
+            continue
+        by_dept: dict[Department, list[Assignment]] = {}
+        for a in _assignments_without_report(period):
+            by_dept.setdefault(a.department, []).append(a)
+        for dept, items in by_dept.items():
+            notify_department(dept, title=_("%(period)s progress reports due by %(date)s") % {
+                "period": period.label, "date": period.ends_on.isoformat()},
+                body="\n".join(str(a.item) for a in items[:20]), url="/plans/my/")
+            sent += 1
+        period.reminded_at = timezone.now()
+        period.save(update_fields=["reminded_at"])
+    return sent
+
+
+@transaction.atomic
+def overdue_mark(*, today: datetime.date) -> int:
+    """A period that closed without a report makes the report overdue and escalates it to the bureau."""
+    marked = 0
+    for period in Period.objects.filter(closed_at__isnull=True, ends_on__lt=today):
+        overdue_items = []
+        for a in _assignments_without_report(period):
+            report, _created = ProgressReport.objects.get_or_create(assignment=a, period=period)
+            if can_proceed(report.mark_overdue):
+                report.escalated_at = timezone.now()
+                _transition(report, "mark_overdue", actor=None, comment="period closed")
+                audit_record(acting_user=None, username="scheduler", event_type=AuditEvent.Type.UPDATE, obj=report,
+                             changes={"state": ["draft", "overdue"]})
+                notify_department(a.department, title=_("Overdue: %(r)s") % {"r": report}, target=report,
+                                  url=f"/plans/reports/{report.pk}/")
+                overdue_items.append(report)
+                marked += 1
+        if overdue_items:
+            notify_bureau(title=_("%(n)d progress reports overdue for %(period)s") % {
+                "n": len(overdue_items), "period": period.label}, url="/plans/")
+        period.closed_at = timezone.now()
+        period.save(update_fields=["closed_at"])
+    return marked
+
+
+# --- supervision notices ------------------------------------------------------------------------
+
+@transaction.atomic
+def notice_issue(*, acting_user, item: Item, department: Department, content: str,
+                 deadline: datetime.date) -> SupervisionNotice:
+    _require_bureau(acting_user)
+    if not content.strip():
+        raise ValidationError({"content": _("State what the department must do.")})
+    if deadline <= timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline must be in the future.")})
+    if not item.assignments.filter(department=department).exists():
+        raise ValidationError({"department": _("This department is not assigned to the item.")})
+    year = timezone.localdate().year
+    seq = SupervisionNotice.objects.filter(serial__startswith=f"督〔{year}〕").count() + 1
+    notice = SupervisionNotice(item=item, department=department, content=content.strip(), deadline=deadline,
+                               issued_by=acting_user, serial=f"督〔{year}〕{seq}号")
+    notice.full_clean()
+    notice._history_user = acting_user
+    notice.save()
+    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=notice,
+                 changes=created_fields(notice, ["item", "department", "deadline", "content"]))
+    transaction.on_commit(lambda: notify_department(
+        department, title=_("Supervision notice %(s)s: answer by %(d)s") % {"s": notice.serial, "d": deadline},
+        body=notice.content, target=notice, url=f"/plans/notices/{notice.pk}/"))
+    return notice
+
+
+def _notice_transition(notice: SupervisionNotice, method: str, actor, changes: dict) -> None:
+    before = notice.state
+    fn = getattr(notice, method)
+    if not can_proceed(fn):
+        raise ValidationError(_("A %(state)s notice cannot be changed this way.") % {
+            "state": notice.get_state_display()})
+    fn()
+    notice._history_user = actor
+    notice.save()
+    audit_record(acting_user=actor, username="scheduler", event_type=AuditEvent.Type.UPDATE, obj=notice,
+                 changes={"state": [before, notice.state], **changes})
+
+
+@transaction.atomic
+def notice_answer(*, acting_user, notice: SupervisionNotice, answer: str) -> SupervisionNotice:
+    from emergency.core.scoping import acting_department_ids
+
+    if notice.department_id not in acting_department_ids(acting_user):
+        raise NotAllowed(_("Only the department it was issued to may answer."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
+    notice.answer, notice.answered_at, notice.answered_by = answer.strip(), timezone.now(), acting_user
+    _notice_transition(notice, "record_answer", acting_user, {"answer": ["", notice.answer]})
+    transaction.on_commit(lambda: notify_bureau(title=_("Supervision notice %(s)s answered") % {"s": notice.serial},
+                                                target=notice, url=f"/plans/notices/{notice.pk}/"))
+    return notice
+
+
+@transaction.atomic
+def notice_close(*, acting_user, notice: SupervisionNotice) -> SupervisionNotice:
+    _require_bureau(acting_user)
+    notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
+    notice.closed_at = timezone.now()
+    _notice_transition(notice, "close", acting_user, {})
+    return notice
+
+
+@transaction.atomic
+def notice_reopen(*, acting_user, notice: SupervisionNotice, comment: str) -> SupervisionNotice:
+    _require_bureau(acting_user)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the answer is not enough.")})
+    notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
+    _notice_transition(notice, "reopen", acting_user, {"comment": ["", comment.strip()]})
+    transaction.on_commit(lambda: notify_department(
+        notice.department, title=_("Supervision notice %(s)s reopened") % {"s": notice.serial}, body=comment,
+        target=notice, url=f"/plans/notices/{notice.pk}/"))
+    return notice
+
+
+@transaction.atomic
+def notices_escalate(*, today: datetime.date) -> int:
+    n = 0
+    for notice in SupervisionNotice.objects.select_for_update().filter(
+            state=SupervisionNotice.State.ISSUED, deadline__lt=today):
+        notice.escalated_at = timezone.now()
+        _notice_transition(notice, "escalate", None, {})
+        notify_bureau(title=_("Supervision notice %(s)s unanswered past its deadline") % {"s": notice.serial},
+                      target=notice, url=f"/plans/notices/{notice.pk}/")
+        notify_department(notice.department, title=_("Escalated: supervision notice %(s)s") % {"s": notice.serial},
+                          target=notice, url=f"/plans/notices/{notice.pk}/")
+        n += 1
+    return n
+
+
+# --- indicators ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def indicator_value_record(*, acting_user, item: Item, year: int, value: Decimal | None, achieved: bool | None,
+                           source: str, note: str = "") -> IndicatorValue:
+    _require_bureau(acting_user)
+    if item.kind != Item.Kind.INDICATOR:
+        raise ValidationError({"item": _("Values are recorded for indicators only.")})
+    if not item.plan.start_year <= year <= item.plan.end_year:
+        raise ValidationError({"year": _("The year must lie within the plan period %(a)d–%(b)d.") % {
+            "a": item.plan.start_year, "b": item.plan.end_year}})
+    if item.is_quantitative and value is None:
+        raise ValidationError({"value": _("This indicator needs a number.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Name the source of the value.")})
+    row = IndicatorValue.objects.filter(item=item, year=year).first()
+    before = {"value": row.value, "achieved": row.achieved, "source": row.source} if row else None
+    row = row or IndicatorValue(item=item, year=year, recorded_by=acting_user)
+    row.value, row.achieved, row.source, row.note = value, achieved, source.strip(), note
+    row.recorded_by = acting_user
+    row.full_clean()
+    row._history_user = acting_user
+    row.save()
+    after = {"value": row.value, "achieved": row.achieved, "source": row.source}
+    audit_record(acting_user=acting_user,
+                 event_type=AuditEvent.Type.UPDATE if before else AuditEvent.Type.CREATE, obj=row,
+                 changes={k: [before[k] if before else None, after[k]] for k in after
+                          if not before or before[k] != after[k]})
+    return row
+
