@@ -25,7 +25,7 @@ demo: install
 	  $(BIN)/gunicorn emergency.wsgi -b $(HOST):$(PORT) -w 2 --threads 4 --access-logfile -
 
 lint:
-	$(BIN)/ruff check emergency tests benchmarks scripts
+	$(BIN)/ruff check .
 
 test: install lint
 	TESTING=True DEMO=False $(BIN)/python -m pytest -q $(PYTEST_ARGS)

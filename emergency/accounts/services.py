@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +25,20 @@ def _require(check, user) -> None:
         raise PermissionError(_("You may not do this."))
 
 
+def requires(check):
+    """Check permission before the service's transaction opens, so the refusal's audit row survives."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def wrapped(*args, acting_user, **kwargs):
+            _require(check, acting_user)
+            return service(*args, acting_user=acting_user, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
 def _check_scope(role: str, department, division, enterprise_name: str) -> None:
     errors = {}
     if role == Role.DEPARTMENT and department is None:
@@ -35,11 +51,11 @@ def _check_scope(role: str, department, division, enterprise_name: str) -> None:
         raise ValidationError(errors)
 
 
+@requires(can_manage_accounts)
 @transaction.atomic
 def user_create(*, acting_user, username: str, full_name: str, password: str, email: str = "",
                 phone: str = "") -> User:
     """A new account starts with no business role (expert, read nothing) until the security admin sets one."""
-    _require(can_manage_accounts, acting_user)
     user = User(username=username.strip(), full_name=full_name.strip(), email=email, phone=phone,
                 role=Role.EXPERT, must_change_password=True)
     validate_password(password, user)
@@ -51,9 +67,9 @@ def user_create(*, acting_user, username: str, full_name: str, password: str, em
     return user
 
 
+@requires(can_manage_accounts)
 @transaction.atomic
 def user_set_active(*, acting_user, user: User, active: bool) -> None:
-    _require(can_manage_accounts, acting_user)
     if user.pk == acting_user.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     changes = model_update(instance=user, data={"is_active": active})
@@ -61,9 +77,9 @@ def user_set_active(*, acting_user, user: User, active: bool) -> None:
         audit_record(acting_user=acting_user, event_type=AuditEvent.Type.ACCOUNT_UPDATED, obj=user, changes=changes)
 
 
+@requires(can_manage_accounts)
 @transaction.atomic
 def user_reset_password(*, acting_user, user: User, password: str) -> None:
-    _require(can_manage_accounts, acting_user)
     validate_password(password, user)
     user.set_password(password)
     user.must_change_password = True
@@ -72,10 +88,10 @@ def user_reset_password(*, acting_user, user: User, password: str) -> None:
                  changes={"password": ["***", "***"], "must_change_password": [None, True]})
 
 
+@requires(can_manage_roles)
 @transaction.atomic
 def user_set_role(*, acting_user, user: User, role: str, department=None, division=None,
                   enterprise_name: str = "") -> dict:
-    _require(can_manage_roles, acting_user)
     if user.pk == acting_user.pk:
         raise ValidationError(_("You cannot change your own role."))
     if role not in Role.values:
@@ -107,13 +123,13 @@ def user_change_own_password(*, user: User, old_password: str, new_password: str
     audit_record(acting_user=user, event_type=AuditEvent.Type.PASSWORD_CHANGED, obj=user)
 
 
+@requires(can_manage_roles)
 @transaction.atomic
 def security_rule_set(*, acting_user, key: str, value: int) -> dict:
-    _require(can_manage_roles, acting_user)
     if not key.startswith("security."):
         raise ValidationError({"key": _("Only security rules are edited here.")})
     rule = Rule.objects.select_for_update().get(key=key)
-    if not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError({"value": _("Enter a whole number of at least 1.")})
     floor = next(r.value for r in rules.RULE_DEFAULTS if r.key == key)
     # The shipped values are the level-3 minimums: a deployment may tighten them, never loosen.

@@ -21,8 +21,13 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    audit_record(acting_user=None, username=str(credentials.get("username", ""))[:150],
-                 event_type=AuditEvent.Type.LOGIN_FAILED, success=False, object_type="accounts.User")
+    from .models import User
+
+    username = str(credentials.get("username", ""))[:150]
+    # The account that was tried is the object (the actor is unknown: the password was wrong).
+    target = User.objects.filter(username=username).first()
+    audit_record(acting_user=None, username=username, event_type=AuditEvent.Type.LOGIN_FAILED, success=False,
+                 obj=target, object_type="accounts.User")
 
 
 @receiver(user_locked_out)

@@ -11,12 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class ArchivableQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("Business records are archived, never deleted.")
+
+
 class BaseModel(models.Model):
     """Business rows are never hard-deleted: they are archived (HackSoft BaseModel + archive)."""
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+
+    objects = ArchivableQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -60,7 +60,8 @@ def acting_department_ids(user) -> list[int]:
     every group it belongs to ("各街道办事处" allocates to each office)."""
     from emergency.core.models import Department
 
-    if user.role == Role.DEPARTMENT and user.department_id:
+    if user.role in (Role.DEPARTMENT, *BUREAU_ROLES) and user.department_id:
+        # A bureau user with a department (区应急局) reports for the bureau's own assignments.
         own = [user.department_id]
     elif user.role == Role.SUBDISTRICT and user.division_id:
         own = list(Department.objects.filter(division_id=user.division_id, kind=Department.Kind.SUBDISTRICT_OFFICE,

@@ -147,7 +147,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 @business_required
 def division_detail(request, pk: int):
-    division, can_write = get_for_user(request.user, Division.objects.select_related("parent"), pk=pk)
+    division, can_write = get_for_user(request.user, Division.objects.filter(archived_at__isnull=True).select_related("parent"), pk=pk)
     children = scope_queryset(request.user, division.children.filter(archived_at__isnull=True))
     history = division.history.select_related("history_user").all()[:20]
     return render(request, "core/division_detail.html", {
@@ -160,7 +160,7 @@ def division_detail(request, pk: int):
 
 @business_required
 def division_edit(request, pk: int):
-    division, can_write = get_for_user(request.user, Division.objects.all(), pk=pk)
+    division, can_write = get_for_user(request.user, Division.objects.filter(archived_at__isnull=True), pk=pk)
     if not can_write:
         raise PermissionDenied
     initial = {f: getattr(division, f) for f in DivisionEditForm.base_fields}
@@ -179,7 +179,7 @@ def division_edit(request, pk: int):
 @require_POST
 @business_required
 def division_archive(request, pk: int):
-    division, can_write = get_for_user(request.user, Division.objects.all(), pk=pk)
+    division, can_write = get_for_user(request.user, Division.objects.filter(archived_at__isnull=True), pk=pk)
     if not can_write:
         raise PermissionDenied
     try:
@@ -194,7 +194,7 @@ def division_archive(request, pk: int):
 @require_POST
 @business_required
 def division_attach(request, pk: int):
-    division, can_write = get_for_user(request.user, Division.objects.all(), pk=pk)
+    division, can_write = get_for_user(request.user, Division.objects.filter(archived_at__isnull=True), pk=pk)
     if not can_write:
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)

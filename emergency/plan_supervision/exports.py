@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from emergency.core.models import Department
 from emergency.lib.docx import OfficialDocument
 
 from . import selectors
@@ -18,11 +19,33 @@ from .models import Assignment, IndicatorValue, Item, Period, Plan, ProgressRepo
 ROLE_SPLIT = (Assignment.Role.LEAD, Assignment.Role.JOINT)
 
 
-def _departments(item: Item) -> tuple[str, str]:
+def _groups() -> list[tuple[str, frozenset[int]]]:
+    """Groups with members ("各街道办事处"): the import gives each member its own assignment."""
+    return [(g.name, frozenset(m.pk for m in g.members.all()))
+            for g in Department.objects.filter(kind=Department.Kind.GROUP).prefetch_related("members")
+            if g.members.all()]
+
+
+def _names(assignments: list[Assignment], groups) -> list[str]:
+    """Department names in order, every group whose members are all here written as the group once."""
+    ids = {a.department_id for a in assignments}
+    whole = [(name, members) for name, members in groups if members <= ids]
+    names, written = [], set()
+    for a in assignments:
+        group = next((name for name, members in whole if a.department_id in members), None)
+        if group is None:
+            names.append(a.department.name)
+        elif group not in written:
+            written.add(group)
+            names.append(group)
+    return names
+
+
+def _departments(item: Item, groups=()) -> tuple[str, str]:
     """(lead, co-operating) as the notice writes them; joint responsibility lists all as lead, 、-joined."""
-    assignments = list(item.assignments.all())
-    lead = [a.department.name for a in assignments if a.role in ROLE_SPLIT]
-    coop = [a.department.name for a in assignments if a.role == Assignment.Role.COOPERATING]
+    assignments = [a for a in item.assignments.all() if a.archived_at is None]
+    lead = _names([a for a in assignments if a.role in ROLE_SPLIT], groups)
+    coop = _names([a for a in assignments if a.role == Assignment.Role.COOPERATING], groups)
     return "、".join(lead), "、".join(coop)
 
 
@@ -41,9 +64,10 @@ def allocation_xlsx(plan: Plan) -> bytes:
     ws.append(header)
     for cell in ws[3]:
         cell.font = Font(bold=True)
+    groups = _groups()
     part = {Item.Kind.INDICATOR: "主要指标", Item.Kind.TASK: "主要任务", Item.Kind.PROJECT: "重点工程"}
     for item in _items(plan):
-        lead, coop = _departments(item)
+        lead, coop = _departments(item, groups)
         if item.kind == Item.Kind.TASK and item.section:
             section = f"（{item.section.number}）{item.section.title}"
         else:
@@ -74,7 +98,7 @@ def progress_docx(plan: Plan, period: Period) -> bytes:
     doc.heading("二、各项任务进展")
     rows = []
     for item in _items(plan).exclude(kind=Item.Kind.INDICATOR):
-        for a in item.assignments.all():
+        for a in (a for a in item.assignments.all() if a.archived_at is None):
             r = reports.get(a.pk)
             rows.append([str(item.number) if item.kind == Item.Kind.TASK else f"工程{item.number}", item.title,
                          a.department.name, a.get_role_display(),

@@ -46,9 +46,11 @@ class AnswerForm(forms.Form):
 
 class IndicatorValueForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    value = forms.DecimalField(label=_("Actual value"), required=False, max_digits=14, decimal_places=4)
+    value = forms.DecimalField(label=_("Actual value"), required=False, max_digits=14, decimal_places=4,
+                               widget=forms.NumberInput(attrs={"placeholder": _("Actual value"), "step": "any"}))
     achieved = forms.NullBooleanField(label=_("Achieved (qualitative)"), required=False,
                                       widget=forms.Select(choices=[("unknown", "—"), ("true", _("Yes")),
                                                                    ("false", _("No"))]))
-    source = forms.CharField(label=_("Source"), max_length=200)
+    source = forms.CharField(label=_("Source"), max_length=200,
+                             widget=forms.TextInput(attrs={"placeholder": _("Source")}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -47,9 +47,10 @@ def docx_to_text(raw: bytes) -> str:
                     continue
                 for cell in row:
                     if cell.tag.endswith("}tc"):
-                        text = "\n".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
-                                         for p in cell if p.tag.endswith("}p"))
-                        lines.append("\t" + text.replace("\n", "\n\t"))
+                        # A cell is one line, as in Word's text export: its paragraphs join up.
+                        text = "".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
+                                       for p in cell if p.tag.endswith("}p"))
+                        lines.append("\t" + text)
                 lines.append("")
     return "\n".join(lines)
 

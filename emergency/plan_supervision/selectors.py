@@ -65,7 +65,9 @@ def completion_by(plan: Plan, period: Period | None, *, by: str) -> list[Complet
         key, label = "item__number", "item__title"
     else:
         key, label = "department_id", "department__name"
-    pct = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period).values("percent_complete")[:1]
+    # Only reports that count (submitted or accepted) contribute their percentage.
+    pct = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period,
+                                        state__in=["submitted", "accepted"]).values("percent_complete")[:1]
     state = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period).values("state")[:1]
     rows = (assignments.annotate(pct=Coalesce(Subquery(pct), 0), st=Subquery(state))
             .values(key, label)

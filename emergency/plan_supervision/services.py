@@ -100,13 +100,32 @@ def _target(target: dict | None) -> dict[str, Any]:
     return {"comparator": target.get("comparator", ""), "target_value": value, "unit": target.get("unit", "")}
 
 
+def _reporting_departments(dept: Department) -> list[Department]:
+    """A group ("各街道办事处") allocates the item to each of its members: each reports on its own. A group
+    without members (an unmaintained "成员单位" list) stays assigned as itself."""
+    if dept.is_group:
+        members = list(dept.members.filter(archived_at__isnull=True).order_by("sort_order", "name"))
+        if members:
+            return members
+    return [dept]
+
+
 def _assign(item: Item, lead: str | None, departments: list[str], table: dict[str, Department]) -> None:
-    lead_name = normalise_department_name(lead) if lead else None
-    for order, name in enumerate(departments):
-        dept = table[normalise_department_name(name)]
-        role = (Assignment.Role.JOINT if lead_name is None
-                else Assignment.Role.LEAD if dept == table[lead_name] else Assignment.Role.COOPERATING)
-        Assignment.objects.update_or_create(item=item, department=dept, defaults={"role": role, "order": order})
+    lead_dept = table[normalise_department_name(lead)] if lead else None
+    kept: list[int] = []
+    for name in departments:
+        named = table[normalise_department_name(name)]
+        role = (Assignment.Role.JOINT if lead_dept is None
+                else Assignment.Role.LEAD if named == lead_dept else Assignment.Role.COOPERATING)
+        for dept in _reporting_departments(named):
+            if dept.pk in kept:
+                continue
+            Assignment.objects.update_or_create(item=item, department=dept,
+                                                defaults={"role": role, "order": len(kept), "archived_at": None})
+            kept.append(dept.pk)
+    # A department dropped from the item by a revised notice no longer reports on it (its reports stay).
+    item.assignments.exclude(department_id__in=kept).filter(archived_at__isnull=True).update(
+        archived_at=timezone.now())
 
 
 @transaction.atomic
@@ -117,7 +136,7 @@ def plan_import(*, parsed, acting_user, create_departments: bool = False,
     names = list(data.get("departments", []))
     for key in ("indicators", "tasks", "key_projects"):
         for row in data.get(key, []):
-            names += row.get("departments", [])
+            names += row.get("departments", []) + ([row["lead"]] if row.get("lead") else [])
     table = _resolve_all(names, create=create_departments, acting_user=acting_user)
 
     years = [int(y) for y in re.findall(r"(20\d\d)", data.get("title", ""))]
@@ -160,12 +179,22 @@ def plan_import(*, parsed, acting_user, create_departments: bool = False,
         _assign(item, row.get("lead"), row.get("departments", []), table)
 
     plan_periods_generate(plan=plan)
+    _close_history(plan)
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.IMPORT, obj=plan, username="import_plan",
                  changes={"indicators": [None, len(data.get("indicators", []))],
                           "tasks": [None, len(data.get("tasks", []))],
                           "key_projects": [None, len(data.get("key_projects", []))],
                           "created": [None, created]})
     return plan, created
+
+
+def _close_history(plan: Plan) -> None:
+    """A plan imported late does not make years of history overdue: reporting starts with the most
+    recently ended period; older ended periods are closed quietly."""
+    ended = list(plan.periods.filter(ends_on__lt=timezone.localdate(), closed_at__isnull=True)
+                 .order_by("-ends_on").values_list("pk", flat=True))
+    if len(ended) > 1:
+        Period.objects.filter(pk__in=ended[1:]).update(closed_at=timezone.now())
 
 
 # --- progress reports ---------------------------------------------------------------------------
@@ -194,6 +223,8 @@ def report_save(*, acting_user, assignment: Assignment, period: Period, narrativ
                 status: str, submit: bool = False) -> ProgressReport:
     if not _may_report(acting_user, assignment):
         raise NotAllowed(_("Only the assigned department may report on this."))
+    if assignment.archived_at is not None:
+        raise ValidationError(_("This department is no longer assigned to the item."))
     if period.plan_id != assignment.item.plan_id:
         raise ValidationError({"period": _("This period belongs to another plan.")})
     report, created = ProgressReport.objects.select_for_update().get_or_create(assignment=assignment, period=period)
@@ -206,9 +237,10 @@ def report_save(*, acting_user, assignment: Assignment, period: Period, narrativ
     if submit and not report.narrative:
         raise ValidationError({"narrative": _("Describe the progress before submitting.")})
     if status == ProgressReport.Status.DONE and percent_complete != 100:
+        # xgettext:no-python-format
         raise ValidationError({"percent_complete": _("A task reported as done is 100% complete.")})
     report.is_consolidated = assignment.role == Assignment.Role.LEAD
-    report.full_clean()
+    report.full_clean(exclude=["state"])  # the FSM field is changed by transitions only
     report._history_user = acting_user
     report.save()
     changes = {k: [before[k], getattr(report, k)] for k in before if before[k] != getattr(report, k)}
@@ -286,6 +318,7 @@ def overdue_mark(*, today: datetime.date) -> int:
     marked = 0
     for period in Period.objects.filter(closed_at__isnull=True, ends_on__lt=today):
         overdue_items = []
+        by_dept: dict[Department, list[ProgressReport]] = {}
         for a in _assignments_without_report(period):
             report, _created = ProgressReport.objects.get_or_create(assignment=a, period=period)
             if can_proceed(report.mark_overdue):
@@ -293,10 +326,16 @@ def overdue_mark(*, today: datetime.date) -> int:
                 _transition(report, "mark_overdue", actor=None, comment="period closed")
                 audit_record(acting_user=None, username="scheduler", event_type=AuditEvent.Type.UPDATE, obj=report,
                              changes={"state": ["draft", "overdue"]})
-                notify_department(a.department, title=_("Overdue: %(r)s") % {"r": report}, target=report,
-                                  url=f"/plans/reports/{report.pk}/")
+                by_dept.setdefault(a.department, []).append(report)
                 overdue_items.append(report)
                 marked += 1
+        # One notice per department and period, listing its overdue items (not one per report).
+        for dept, reports in by_dept.items():
+            notify_department(dept, title=_("%(n)d progress reports overdue for %(period)s") % {
+                "n": len(reports), "period": period.label},
+                body="\n".join(str(r.assignment.item) for r in reports[:30]),
+                target=reports[0] if len(reports) == 1 else None,
+                url=f"/plans/reports/{reports[0].pk}/" if len(reports) == 1 else f"/plans/{period.plan_id}/my/")
         if overdue_items:
             notify_bureau(title=_("%(n)d progress reports overdue for %(period)s") % {
                 "n": len(overdue_items), "period": period.label}, url="/plans/")
@@ -321,7 +360,7 @@ def notice_issue(*, acting_user, item: Item, department: Department, content: st
     seq = SupervisionNotice.objects.filter(serial__startswith=f"督〔{year}〕").count() + 1
     notice = SupervisionNotice(item=item, department=department, content=content.strip(), deadline=deadline,
                                issued_by=acting_user, serial=f"督〔{year}〕{seq}号")
-    notice.full_clean()
+    notice.full_clean(exclude=["state"])
     notice._history_user = acting_user
     notice.save()
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=notice,

@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = demo.load_demo()
-        self.stdout.write("Demo accounts (password %s):" % demo.DEMO_PASSWORD)
+        demo.load_demo_plan()
+        accounts += [(u, "Department user") for u, _n, _d in demo.DEMO_DEPARTMENT_ACCOUNTS]
+        self.stdout.write(f"Demo accounts (password {demo.DEMO_PASSWORD}):")
         for username, role in accounts:
             self.stdout.write(f"  {username:<14} {role}")
         self.stdout.write(
