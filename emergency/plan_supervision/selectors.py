@@ -7,11 +7,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.utils import timezone
 
-from emergency.core.scoping import scope_queryset
+from emergency.core.scoping import acting_department_ids, scope_queryset
 
 from .models import Assignment, Item, Period, Plan, ProgressReport, SupervisionNotice
 
@@ -35,11 +34,11 @@ def latest_reports(plan: Plan, period: Period | None) -> QuerySet[ProgressReport
 
 
 def _cell_status(report_state: str | None, report_status: str | None) -> str:
-    if report_state is None:
-        return "none"
+    if report_state is None or report_state == ProgressReport.State.DRAFT:
+        return "none"  # a draft has not reached the bureau: it is not progress yet
     if report_state == ProgressReport.State.OVERDUE:
         return "overdue"
-    if report_state in (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED):
+    if report_state == ProgressReport.State.RETURNED:
         return "not_started" if report_status in (None, "not_started") else report_status
     return report_status or "not_started"
 
@@ -65,14 +64,14 @@ def completion_by(plan: Plan, period: Period | None, *, by: str) -> list[Complet
         key, label = "item__number", "item__title"
     else:
         key, label = "department_id", "department__name"
-    # Only reports that count (submitted or accepted) contribute their percentage.
-    pct = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period,
-                                        state__in=["submitted", "accepted"]).values("percent_complete")[:1]
-    state = ProgressReport.objects.filter(assignment=OuterRef("pk"), period=period).values("state")[:1]
-    rows = (assignments.annotate(pct=Coalesce(Subquery(pct), 0), st=Subquery(state))
+    # Only reports that count (submitted or accepted) contribute their percentage. One LEFT JOIN on
+    # the period's reports (at most one per assignment: unique_report_per_period), not a correlated
+    # subquery per assignment.
+    counted = Q(report__state__in=[ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED])
+    rows = (assignments.annotate(report=FilteredRelation("reports", condition=Q(reports__period=period)))
             .values(key, label)
-            .annotate(total=Count("id"), reported=Count("id", filter=Q(st__in=["submitted", "accepted"])),
-                      pct_sum=Sum("pct"))
+            .annotate(total=Count("id"), reported=Count("id", filter=counted),
+                      pct_sum=Sum("report__percent_complete", filter=counted))
             .order_by(key))
     return [Completion(label=r[label] or "—", key=str(r[key]), total=r["total"], reported=r["reported"],
                        percent=round((r["pct_sum"] or 0) / r["total"], 1) if r["total"] else 0.0)
@@ -105,7 +104,9 @@ def department_item_matrix(plan: Plan, period: Period | None, *, kind: str = Ite
 
 
 def my_assignments(*, user, plan: Plan, period: Period | None):
-    qs = scope_queryset(user, Assignment.objects.filter(item__plan=plan, archived_at__isnull=True)).select_related(
+    """The assignments of the departments the user acts for (a bureau user: the bureau's own, if any)."""
+    qs = Assignment.objects.filter(item__plan=plan, archived_at__isnull=True,
+                                   department_id__in=acting_department_ids(user)).select_related(
         "item", "department").order_by("item__order", "order")
     reports = {r.assignment_id: r for r in ProgressReport.objects.filter(period=period, assignment__in=qs)} \
         if period else {}
@@ -134,6 +135,12 @@ def report_list(*, user, plan: Plan, period: Period | None = None, state: str | 
     if state:
         qs = qs.filter(state=state)
     return scope_queryset(user, qs)
+
+
+def report_state_counts(*, user, plan: Plan, period: Period | None = None) -> dict[str, int]:
+    """How many of the reports the user sees are in each state (one query), every state present."""
+    rows = report_list(user=user, plan=plan, period=period).order_by().values("state").annotate(n=Count("pk"))
+    return {state: 0 for state in ProgressReport.State.values} | {r["state"]: r["n"] for r in rows}
 
 
 def indicator_rows(plan: Plan):

@@ -136,6 +136,7 @@ def dashboard(request, pk: int):
     by_section = selectors.completion_by(plan, period, by="section")
     by_dept = selectors.completion_by(plan, period, by="department")
     by_project = selectors.completion_by(plan, period, by="project")
+    counts = selectors.report_state_counts(user=request.user, plan=plan, period=period)
     chart = {
         "tooltip": {}, "grid": {"left": 40, "right": 10, "bottom": 80, "top": 20},
         "xAxis": {"type": "category", "data": [c.label[:8] for c in by_section], "axisLabel": {"rotate": 30}},
@@ -146,8 +147,7 @@ def dashboard(request, pk: int):
         "plan": plan, "period": period, "periods": plan.periods.all(), "by_section": by_section,
         "by_department": by_dept, "by_project": by_project, "chart": chart, "is_bureau": _is_bureau(request.user),
         "open_notices": selectors.notice_list(user=request.user, plan=plan).exclude(state="closed").count(),
-        "overdue": selectors.report_list(user=request.user, plan=plan, period=period, state="overdue").count(),
-        "submitted": selectors.report_list(user=request.user, plan=plan, period=period, state="submitted").count(),
+        "overdue": counts[ProgressReport.State.OVERDUE], "submitted": counts[ProgressReport.State.SUBMITTED],
     })
 
 
@@ -200,6 +200,8 @@ def item_detail(request, pk: int, item_pk: int):
 @require_POST
 @business_required
 def notice_issue(request, pk: int, item_pk: int):
+    if not _is_bureau(request.user):
+        raise PermissionDenied
     plan = _plan(request, pk)
     item = get_object_or_404(Item, pk=item_pk, plan=plan)
     depts = [a.department for a in item.assignments.select_related("department")]
@@ -375,10 +377,14 @@ def indicators(request, pk: int):
     items, series = selectors.indicator_rows(plan)
     years = list(range(plan.start_year, plan.end_year + 1))
     form = IndicatorValueForm(request.POST or None, initial={"year": min(timezone.localdate().year, plan.end_year)})
+    status = 200
     if request.method == "POST":
         if not _is_bureau(request.user):
             raise PermissionDenied
-        item = get_object_or_404(Item, pk=request.POST.get("item"), plan=plan, kind=Item.Kind.INDICATOR)
+        item_pk = request.POST.get("item", "")
+        if not item_pk.isdigit():
+            raise Http404
+        item = get_object_or_404(Item, pk=int(item_pk), plan=plan, kind=Item.Kind.INDICATOR)
         if form.is_valid():
             try:
                 services.indicator_value_record(acting_user=request.user, item=item, **form.cleaned_data)
@@ -389,6 +395,7 @@ def indicators(request, pk: int):
                 return redirect("plans:indicators", pk=plan.pk)
         else:
             messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        status = 400
     rows = []
     for item in items:
         values = [series[item.pk].get(y) for y in years]
@@ -405,7 +412,8 @@ def indicators(request, pk: int):
         rows.append({"item": item, "values": values, "chart": chart, "chart_id": f"ind-chart-{item.pk}",
                      "latest": latest})
     return render(request, "plan_supervision/indicators.html", {"plan": plan, "rows": rows, "years": years,
-                                                                 "form": form, "is_bureau": _is_bureau(request.user)})
+                                                                 "form": form, "is_bureau": _is_bureau(request.user)},
+                  status=status)
 
 
 def _file(data: bytes, mime: str, name: str) -> HttpResponse:
@@ -424,6 +432,8 @@ def export_allocation(request, pk: int):
 
 @business_required
 def export_progress(request, pk: int):
+    if not _is_bureau(request.user):
+        raise PermissionDenied  # it carries every department's reports
     plan = _plan(request, pk)
     period = _period(request, plan)
     if period is None:
@@ -435,6 +445,8 @@ def export_progress(request, pk: int):
 
 @business_required
 def export_evaluation(request, pk: int):
+    if not _is_bureau(request.user):
+        raise PermissionDenied  # it carries every department's reports
     plan = _plan(request, pk)
     kind = request.GET.get("kind", "midterm")
     if kind not in ("midterm", "final"):

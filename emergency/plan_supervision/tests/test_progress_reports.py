@@ -10,8 +10,6 @@ from emergency.core.models import AuditEvent, Notification
 from emergency.plan_supervision import selectors, services
 from emergency.plan_supervision.models import ProgressReport
 
-from . import builders
-
 
 def audit_trail(report) -> list[list]:
     return [e.changes.get("state") for e in AuditEvent.objects.filter(
