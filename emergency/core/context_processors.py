@@ -8,6 +8,8 @@ from emergency.accounts.roles import can_manage_accounts, can_manage_roles, can_
 
 from .notifications import unread_count
 
+PLAN_ROLES = {"bureau_admin", "bureau_staff", "department", "subdistrict"}
+
 
 def _nav(user) -> list[dict]:
     """Navigation lists only domains that exist and that the user may use."""
@@ -18,10 +20,11 @@ def _nav(user) -> list[dict]:
         items += [
             {"label": _("Home"), "url": reverse("home"), "key": "home"},
             {"label": _("Divisions"), "url": reverse("core:division_list"), "key": "divisions"},
-            {"label": _("Plan supervision"), "url": reverse("plans:list"), "key": "plans"},
             {"label": _("Departments"), "url": reverse("core:department_list"), "key": "departments"},
             {"label": _("Map"), "url": reverse("core:map"), "key": "map"},
         ]
+    if user.role in PLAN_ROLES:
+        items.insert(2, {"label": _("Plan supervision"), "url": reverse("plans:list"), "key": "plans"})
     if can_manage_accounts(user) or can_manage_roles(user):
         items.append({"label": _("Accounts"), "url": reverse("accounts:user_list"), "key": "accounts"})
     if can_manage_roles(user):

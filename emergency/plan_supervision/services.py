@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -357,12 +357,25 @@ def notice_issue(*, acting_user, item: Item, department: Department, content: st
     if not item.assignments.filter(department=department).exists():
         raise ValidationError({"department": _("This department is not assigned to the item.")})
     year = timezone.localdate().year
-    seq = SupervisionNotice.objects.filter(serial__startswith=f"督〔{year}〕").count() + 1
     notice = SupervisionNotice(item=item, department=department, content=content.strip(), deadline=deadline,
-                               issued_by=acting_user, serial=f"督〔{year}〕{seq}号")
-    notice.full_clean(exclude=["state"])
+                               issued_by=acting_user, serial="")
+    notice.full_clean(exclude=["state", "serial"])
     notice._history_user = acting_user
-    notice.save()
+    seq = SupervisionNotice.objects.filter(serial__startswith=f"督〔{year}〕").count()
+    # Two notices issued at once may pick the same number: the unique constraint decides, and the
+    # loser takes the next number inside its own savepoint.
+    for _attempt in range(20):
+        seq += 1
+        notice.serial = f"督〔{year}〕{seq}号"
+        try:
+            with transaction.atomic():
+                notice.save()
+            break
+        except IntegrityError:
+            notice.pk = None
+            continue
+    else:
+        raise ValidationError(_("Could not number the notice; try again."))
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=notice,
                  changes=created_fields(notice, ["item", "department", "deadline", "content"]))
     transaction.on_commit(lambda: notify_department(

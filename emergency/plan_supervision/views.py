@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from emergency.accounts.roles import BUREAU_ROLES
+from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.attachments import attachment_add, attachments_of
 from emergency.core.audit import audit_record
 from emergency.core.forms import AttachmentForm
@@ -30,6 +30,19 @@ from .models import Assignment, Item, Period, Plan, ProgressReport, SupervisionN
 from .reading import NoticeFileError, read_notice_upload
 
 SESSION_KEY = "plan_import_preview"
+# Plans are the government's internal supervision: enterprises and experts do not take part.
+PLAN_ROLES = frozenset({*BUREAU_ROLES, Role.DEPARTMENT, Role.SUBDISTRICT})
+
+
+def plan_user_required(view):
+    @business_required
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.role not in PLAN_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 ROLE_MARKS = {Assignment.Role.LEAD: "L", Assignment.Role.JOINT: "J", Assignment.Role.COOPERATING: "C"}
 EMPTY_CELL = "<td></td>"
 
@@ -66,7 +79,7 @@ def _period(request, plan: Plan) -> Period | None:
     return selectors.current_period(plan)
 
 
-@business_required
+@plan_user_required
 def plan_list(request):
     plans = selectors.plan_list(user=request.user)
     if len(plans) == 1 and not _is_bureau(request.user):
@@ -75,7 +88,7 @@ def plan_list(request):
                                                                "form": NoticeUploadForm()})
 
 
-@business_required
+@plan_user_required
 def plan_import(request):
     if not _is_bureau(request.user):
         raise PermissionDenied
@@ -129,7 +142,7 @@ def _problems(exc) -> list[tuple[int | None, str]]:
     return out or [(None, str(exc))]
 
 
-@business_required
+@plan_user_required
 def dashboard(request, pk: int):
     plan = _plan(request, pk)
     period = _period(request, plan)
@@ -151,7 +164,7 @@ def dashboard(request, pk: int):
     })
 
 
-@business_required
+@plan_user_required
 def matrix(request, pk: int):
     plan = _plan(request, pk)
     period = _period(request, plan)
@@ -171,7 +184,7 @@ def matrix(request, pk: int):
                                                              "items": m.items, "rows": rows, "kind": kind})
 
 
-@business_required
+@plan_user_required
 def item_list(request, pk: int):
     plan = _plan(request, pk)
     items = plan.items.filter(archived_at__isnull=True).select_related("section").prefetch_related(
@@ -179,7 +192,7 @@ def item_list(request, pk: int):
     return render(request, "plan_supervision/item_list.html", {"plan": plan, "items": items})
 
 
-@business_required
+@plan_user_required
 def item_detail(request, pk: int, item_pk: int):
     plan = _plan(request, pk)
     item = get_object_or_404(Item.objects.select_related("section"), pk=item_pk, plan=plan)
@@ -198,7 +211,7 @@ def item_detail(request, pk: int, item_pk: int):
 
 
 @require_POST
-@business_required
+@plan_user_required
 def notice_issue(request, pk: int, item_pk: int):
     if not _is_bureau(request.user):
         raise PermissionDenied
@@ -226,7 +239,7 @@ def notice_issue(request, pk: int, item_pk: int):
         status=400)
 
 
-@business_required
+@plan_user_required
 def my_tasks(request, pk: int):
     plan = _plan(request, pk)
     period = _period(request, plan)
@@ -236,7 +249,7 @@ def my_tasks(request, pk: int):
         "notices": selectors.notice_list(user=request.user, plan=plan).exclude(state="closed")})
 
 
-@business_required
+@plan_user_required
 def report_edit(request, assignment_pk: int, period_pk: int):
     assignment, _w = get_for_user(request.user, Assignment.objects.select_related("item__plan", "department"),
                                   pk=assignment_pk)
@@ -265,7 +278,7 @@ def report_edit(request, assignment_pk: int, period_pk: int):
         status=400 if request.method == "POST" else 200)
 
 
-@business_required
+@plan_user_required
 def report_detail(request, report_pk: int):
     report, _w = get_for_user(request.user, ProgressReport.objects.select_related(
         "assignment__item__plan", "assignment__department", "period"), pk=report_pk)
@@ -280,7 +293,7 @@ def report_detail(request, report_pk: int):
 
 
 @require_POST
-@business_required
+@plan_user_required
 def report_review(request, report_pk: int):
     report, _w = get_for_user(request.user, ProgressReport.objects.all(), pk=report_pk)
     form = ReviewForm(request.POST)
@@ -303,7 +316,7 @@ def report_review(request, report_pk: int):
 
 
 @require_POST
-@business_required
+@plan_user_required
 def report_attach(request, report_pk: int):
     report, _w = get_for_user(request.user, ProgressReport.objects.all(), pk=report_pk)
     if report.assignment.department_id not in acting_department_ids(request.user):
@@ -320,7 +333,7 @@ def report_attach(request, report_pk: int):
     return redirect("plans:report_detail", report_pk=report.pk)
 
 
-@business_required
+@plan_user_required
 def report_list(request, pk: int):
     plan = _plan(request, pk)
     period = _period(request, plan)
@@ -332,14 +345,14 @@ def report_list(request, pk: int):
         "states": ProgressReport.State.choices})
 
 
-@business_required
+@plan_user_required
 def notice_list(request):
     qs = selectors.notice_list(user=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "plan_supervision/notice_list.html", {"page": page})
 
 
-@business_required
+@plan_user_required
 def notice_detail(request, notice_pk: int):
     notice, _w = get_for_user(request.user, SupervisionNotice.objects.select_related("item__plan", "department"),
                               pk=notice_pk)
@@ -371,7 +384,7 @@ def notice_detail(request, notice_pk: int):
         "is_bureau": _is_bureau(request.user), "history": notice.history.select_related("history_user")[:20]})
 
 
-@business_required
+@plan_user_required
 def indicators(request, pk: int):
     plan = _plan(request, pk)
     items, series = selectors.indicator_rows(plan)
@@ -422,7 +435,7 @@ def _file(data: bytes, mime: str, name: str) -> HttpResponse:
     return resp
 
 
-@business_required
+@plan_user_required
 def export_allocation(request, pk: int):
     plan = _plan(request, pk)
     audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, obj=plan,
@@ -430,7 +443,7 @@ def export_allocation(request, pk: int):
     return _file(exports.allocation_xlsx(plan), XLSX_MIME, "allocation.xlsx")
 
 
-@business_required
+@plan_user_required
 def export_progress(request, pk: int):
     if not _is_bureau(request.user):
         raise PermissionDenied  # it carries every department's reports
@@ -443,7 +456,7 @@ def export_progress(request, pk: int):
     return _file(exports.progress_docx(plan, period), DOCX_MIME, "progress.docx")
 
 
-@business_required
+@plan_user_required
 def export_evaluation(request, pk: int):
     if not _is_bureau(request.user):
         raise PermissionDenied  # it carries every department's reports
