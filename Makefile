@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEMO ?= True
+# The demo writes e-mails to var/mail/ instead of flooding the terminal.
+export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 
 .PHONY: install demo serve test lint messages browsers clean-demo
 

@@ -207,6 +207,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@emergency.local")
 
 # Background jobs: django-tasks with the database backend; no broker needed.

@@ -305,7 +305,7 @@ def reminders_send(*, today: datetime.date) -> int:
         for dept, items in by_dept.items():
             notify_department(dept, title=_("%(period)s progress reports due by %(date)s") % {
                 "period": period.label, "date": period.ends_on.isoformat()},
-                body="\n".join(str(a.item) for a in items[:20]), url="/plans/my/")
+                body="\n".join(str(a.item) for a in items[:20]), url=f"/plans/{period.plan_id}/my/?period={period.pk}")
             sent += 1
         period.reminded_at = timezone.now()
         period.save(update_fields=["reminded_at"])

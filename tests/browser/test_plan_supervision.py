@@ -29,6 +29,11 @@ def in_chinese(text: str) -> str:
         return translation.gettext(text)
 
 
+def stat(page: Page, caption: str):
+    """The number on the dashboard card captioned `caption`."""
+    return page.locator(".card-body", has_text=caption).locator(".em-stat")
+
+
 def log_out(page: Page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=in_chinese("Log out")).click()
@@ -80,7 +85,8 @@ def import_the_notice(visitor, page: Page) -> None:
 
 
 def report_as_housing(visitor, page: Page) -> str:
-    """区住建委 reports on its first task in the plan's last period; returns the task's label."""
+    """区住建委 reports, in the plan's last period, on the first task it is jointly responsible for (so
+    that its report counts on the dashboard); returns the task's label."""
     with page.expect_navigation():
         page.locator(".navbar").get_by_role("link", name="规划督办").click()
     # A department user with one plan lands on its tasks, in the latest period (the plan ended in 2025).
@@ -89,7 +95,8 @@ def report_as_housing(visitor, page: Page) -> str:
     page.select_option("#period-select", label="2025年第四季度")
     submit(page, in_chinese("Show"))
 
-    row = page.get_by_test_id("my-tasks").locator("tbody tr", has_text=re.compile(r"^任务\d+ ")).first
+    rows = page.get_by_test_id("my-tasks").locator("tbody tr", has_text=re.compile(r"^任务\d+ "))
+    row = rows.filter(has_text="共同负责").first
     expect(row).to_contain_text(HOUSING)
     expect(row).to_contain_text(in_chinese("Not reported"))
     task = row.locator("td").first.inner_text().strip()
@@ -158,6 +165,7 @@ def test_the_bureau_imports_the_plan_watches_a_department_report_supervises_and_
         page.locator(".navbar").get_by_role("link", name="规划督办").click()
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile(DOCUMENT_NUMBER)).click()
+    expect(stat(page, "已报送待审核")).to_have_text("1")
     with page.expect_navigation():
         page.locator(".nav-tabs").get_by_role("link", name=in_chinese("Reports")).click()
     report_row = page.locator("main table tbody tr", has_text=HOUSING).filter(has_text=task)
@@ -205,6 +213,10 @@ def test_the_bureau_imports_the_plan_watches_a_department_report_supervises_and_
         page.get_by_role("link", name=re.compile(DOCUMENT_NUMBER)).click()
     expect(page.locator("h1")).to_contain_text(DOCUMENT_NUMBER)
     expect(page.locator(".em-chart")).to_have_attribute("data-em-ready", "true")
+    expect(stat(page, "已报送待审核")).to_have_text("0")
+    expect(stat(page, "未办结督办单")).to_have_text("1")  # answered, not yet closed
+    by_department = page.locator(".card", has_text="各部门完成情况").locator("tbody tr", has_text=HOUSING)
+    expect(by_department.locator("td").nth(1)).to_have_text(re.compile(r"^1/\d+$"))
     visitor.screenshot("plan-dashboard.png")
     export = page.get_by_test_id("export-final")
     expect(export).to_have_text("终期评估报告（.docx）")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-import time
+import threading
 
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
@@ -19,11 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
 
     def handle(self, *args, once: bool, interval: float, **options):
-        self.running = True
+        self.stop = threading.Event()
         if not once:
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
-        while self.running:
+        while not self.stop.is_set():
             started = enqueue_due()
             if started:
                 self.stdout.write(f"enqueued: {', '.join(started)}")
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                    max_tasks=None, worker_id="run_jobs", excluded_queue_names=[]).run()
             if once:
                 break
-            time.sleep(interval)
+            self.stop.wait(interval)  # a signal ends the wait at once
 
     def _stop(self, *args):
-        self.running = False
+        self.stop.set()
