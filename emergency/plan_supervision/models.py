@@ -205,6 +205,14 @@ class ReportTransition(models.Model):
     def __str__(self) -> str:
         return f"{self.from_state}→{self.to_state}"
 
+    @property
+    def from_label(self) -> str:
+        return ProgressReport.State(self.from_state).label if self.from_state in ProgressReport.State.values else ""
+
+    @property
+    def to_label(self) -> str:
+        return ProgressReport.State(self.to_state).label if self.to_state in ProgressReport.State.values else ""
+
 
 class SupervisionNotice(BaseModel):
     """督办单: the bureau presses a department on an item, with a deadline it must answer by."""

@@ -93,3 +93,17 @@ def test_a_job_runs_again_once_its_interval_has_passed(db):
     assert "password_expiry_reminders" in scheduler.enqueue_due()
     later = timezone.now() + timedelta(days=1, minutes=1)
     assert "password_expiry_reminders" in scheduler.enqueue_due(now=later)
+
+
+def test_an_english_browser_still_opens_in_chinese_until_the_user_switches(client, db):
+    resp = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in resp.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert 'lang="en"' in client.get("/accounts/login/").content.decode()
+
+
+def test_error_pages_are_in_the_shell_and_in_chinese(client, subdistrict_officer, community_b):
+    login(client, subdistrict_officer)
+    resp = client.get(f"/divisions/{community_b.pk}/")
+    assert resp.status_code == 404
+    assert "未找到" in resp.content.decode()
