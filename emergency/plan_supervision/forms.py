@@ -9,6 +9,10 @@ from .models import ProgressReport
 class NoticeUploadForm(forms.Form):
     file = forms.FileField(label=_("Plan notice (.txt or .docx)"))
     create_departments = forms.BooleanField(label=_("Create unknown departments"), required=False)
+    period_months = forms.TypedChoiceField(label=_("Reporting period"), coerce=int, initial=3, choices=[
+        (3, _("Quarterly")), (6, _("Half-yearly")), (12, _("Yearly")), (1, _("Monthly"))])
+    reminder_days = forms.IntegerField(label=_("Remind this many days before a period closes"), initial=7,
+                                       min_value=1, max_value=60)
 
     def clean_file(self):
         f = self.cleaned_data["file"]
@@ -54,3 +58,4 @@ class IndicatorValueForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=200,
                              widget=forms.TextInput(attrs={"placeholder": _("Source")}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("Evidence"), required=False)

@@ -151,3 +151,19 @@ def indicator_rows(plan: Plan):
         for v in item.values.all():
             series[item.pk][v.year] = v
     return items, series
+
+
+def indicator_evidence(plan: Plan) -> dict[str, list]:
+    """Evidence files of the plan's indicator values, by value id (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from emergency.core.models import Attachment
+
+    from .models import IndicatorValue
+
+    ids = [str(pk) for pk in IndicatorValue.objects.filter(item__plan=plan).values_list("pk", flat=True)]
+    out: dict[str, list] = defaultdict(list)
+    for att in Attachment.objects.filter(parent_type=ContentType.objects.get_for_model(IndicatorValue),
+                                         parent_id__in=ids, archived_at__isnull=True):
+        out[att.parent_id].append(att)
+    return out

@@ -130,8 +130,12 @@ def _assign(item: Item, lead: str | None, departments: list[str], table: dict[st
 
 @transaction.atomic
 def plan_import(*, parsed, acting_user, create_departments: bool = False,
-                start_year: int | None = None, end_year: int | None = None) -> tuple[Plan, bool]:
-    """Import a parsed notice in one transaction. Re-importing the same notice updates in place."""
+                start_year: int | None = None, end_year: int | None = None,
+                period_months: int = 3, reminder_days: int = 7) -> tuple[Plan, bool]:
+    """Import a parsed notice in one transaction. Re-importing the same notice updates in place
+    (the reporting period length is fixed when the plan is first imported)."""
+    if period_months not in (1, 2, 3, 4, 6, 12):
+        raise ValidationError({"period_months": _("A reporting period must divide the year (1, 2, 3, 4, 6 or 12).")})
     data = parsed.to_json() if hasattr(parsed, "to_json") else parsed
     names = list(data.get("departments", []))
     for key in ("indicators", "tasks", "key_projects"):
@@ -144,7 +148,8 @@ def plan_import(*, parsed, acting_user, create_departments: bool = False,
         document_number=data["document_number"],
         defaults={"title": data["title"], "issued_on": datetime.date.fromisoformat(data["issued_on"]),
                   "start_year": start_year or (min(years) if years else int(data["issued_on"][:4])),
-                  "end_year": end_year or (max(years) if years else int(data["issued_on"][:4]) + 4)})
+                  "end_year": end_year or (max(years) if years else int(data["issued_on"][:4]) + 4),
+                  "period_months": period_months, "reminder_days": reminder_days})
     if not created:
         plan.title = data["title"]
         plan.issued_on = datetime.date.fromisoformat(data["issued_on"])
@@ -195,6 +200,19 @@ def _close_history(plan: Plan) -> None:
                  .order_by("-ends_on").values_list("pk", flat=True))
     if len(ended) > 1:
         Period.objects.filter(pk__in=ended[1:]).update(closed_at=timezone.now())
+
+
+@transaction.atomic
+def plan_set_reminder_days(*, acting_user, plan: Plan, reminder_days: int) -> None:
+    _require_bureau(acting_user)
+    if not 1 <= reminder_days <= 60:
+        raise ValidationError({"reminder_days": _("Between 1 and 60 days.")})
+    if plan.reminder_days != reminder_days:
+        audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=plan,
+                     changes={"reminder_days": [plan.reminder_days, reminder_days]})
+        plan.reminder_days = reminder_days
+        plan._history_user = acting_user
+        plan.save(update_fields=["reminder_days", "updated_at"])
 
 
 # --- progress reports ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import functools
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -101,7 +102,9 @@ def plan_import(request):
             return redirect("plans:import")
         try:
             plan, created = services.plan_import(parsed=stored["data"], acting_user=request.user,
-                                                 create_departments=stored["create"])
+                                                 create_departments=stored["create"],
+                                                 period_months=stored.get("period_months", 3),
+                                                 reminder_days=stored.get("reminder_days", 7))
         except UnknownDepartments as exc:
             messages.error(request, _("Unknown departments: %(names)s") % {"names": "、".join(exc.names)})
             return redirect("plans:import")
@@ -127,7 +130,9 @@ def plan_import(request):
         else:
             preview = parsed.to_json()
         if preview is not None:
-            request.session[SESSION_KEY] = {"data": preview, "create": form.cleaned_data["create_departments"]}
+            request.session[SESSION_KEY] = {"data": preview, "create": form.cleaned_data["create_departments"],
+                                            "period_months": form.cleaned_data["period_months"],
+                                            "reminder_days": form.cleaned_data["reminder_days"]}
     return render(request, "plan_supervision/import.html", {"form": form, "preview": preview, "problems": problems})
 
 
@@ -389,7 +394,7 @@ def indicators(request, pk: int):
     plan = _plan(request, pk)
     items, series = selectors.indicator_rows(plan)
     years = list(range(plan.start_year, plan.end_year + 1))
-    form = IndicatorValueForm(request.POST or None, initial={"year": min(timezone.localdate().year, plan.end_year)})
+    form = IndicatorValueForm(request.POST or None, request.FILES or None, initial={"year": min(timezone.localdate().year, plan.end_year)})
     status = 200
     if request.method == "POST":
         if not _is_bureau(request.user):
@@ -399,8 +404,13 @@ def indicators(request, pk: int):
             raise Http404
         item = get_object_or_404(Item, pk=int(item_pk), plan=plan, kind=Item.Kind.INDICATOR)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            evidence = data.pop("evidence", None)
             try:
-                services.indicator_value_record(acting_user=request.user, item=item, **form.cleaned_data)
+                with transaction.atomic():  # a refused evidence file leaves the value unrecorded too
+                    row = services.indicator_value_record(acting_user=request.user, item=item, **data)
+                    if evidence:
+                        attachment_add(acting_user=request.user, parent=row, uploaded=evidence)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -409,9 +419,13 @@ def indicators(request, pk: int):
         else:
             messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
         status = 400
+    evidence = selectors.indicator_evidence(plan)
     rows = []
     for item in items:
         values = [series[item.pk].get(y) for y in years]
+        for v in values:
+            if v is not None:
+                v.evidence = evidence.get(str(v.pk), [])
         chart = None
         if item.is_quantitative:
             chart = {"tooltip": {}, "grid": {"left": 40, "right": 10, "top": 20, "bottom": 30},

@@ -52,11 +52,15 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the notice: Word-exported .txt (UTF-8 or GB18030) or .docx")
         parser.add_argument("--dry-run", action="store_true", help="parse and summarise; write nothing")
         parser.add_argument("--json", action="store_true", help="print the parsed notice as JSON; write nothing")
+        parser.add_argument("--period-months", type=int, default=3, choices=[1, 2, 3, 4, 6, 12],
+                            help="length of a reporting period in months (default 3: quarterly)")
+        parser.add_argument("--reminder-days", type=int, default=7,
+                            help="remind departments this many days before a period closes (default 7)")
         parser.add_argument("--create-departments", action="store_true",
                             help="create the departments that match no department name or alias")
 
     def handle(self, *args, file: str, dry_run: bool = False, json: bool = False,
-               create_departments: bool = False, **options):
+               create_departments: bool = False, period_months: int = 3, reminder_days: int = 7, **options):
         path = Path(file)
         text = read_notice(path)
         try:
@@ -78,7 +82,8 @@ class Command(BaseCommand):
         if not hasattr(services, "plan_import"):
             raise CommandError("database import not available yet")
         try:
-            result = services.plan_import(parsed=parsed, acting_user=None, create_departments=create_departments)
+            result = services.plan_import(parsed=parsed, acting_user=None, create_departments=create_departments,
+                                          period_months=period_months, reminder_days=reminder_days)
         except (UnknownDepartments, ValidationError) as exc:
             raise CommandError(f"{path}: {exc}") from exc
         plan, created = result if isinstance(result, tuple) else (result, True)
