@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from emergency.core.audit import audit_record
+from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent, Rule
 
 from . import services
@@ -43,14 +44,6 @@ def _next(request, default="home"):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
     return default
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -89,7 +82,7 @@ def password_change(request):
             services.user_change_own_password(user=request.user, old_password=form.cleaned_data["old_password"],
                                               new_password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
@@ -144,7 +137,7 @@ def user_create(request):
                 user = services.user_create(acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
-                    _form_errors(form, exc)
+                    add_validation_errors(form, exc)
                 else:
                     form.add_error("password", exc.messages)
             else:
@@ -183,7 +176,7 @@ def user_detail(request, pk: int):
                 messages.success(request, _("Saved."))
                 return redirect("accounts:user_detail", pk=pk)
         except ValidationError as exc:
-            _form_errors(role_form if action == "role" else reset_form, exc)
+            add_validation_errors(role_form if action == "role" else reset_form, exc)
     return render(request, "accounts/user_detail.html", {
         "target": target, "role_form": role_form, "reset_form": reset_form,
         "can_accounts": can_manage_accounts(request.user), "can_roles": can_manage_roles(request.user)})

@@ -21,7 +21,7 @@ from emergency.lib.xlsx import XLSX_MIME, build_xlsx
 from . import selectors, services
 from .attachments import attachment_add, attachments_of
 from .audit import audit_record
-from .forms import AliasForm, AttachmentForm, DivisionEditForm, DivisionForm
+from .forms import AliasForm, AttachmentForm, DivisionEditForm, DivisionForm, add_validation_errors
 from .models import Attachment, AuditEvent, Department, Division
 from .notifications import notification_mark_read, visible_notifications
 from .scoping import can_view, get_for_user, scope_queryset
@@ -130,19 +130,11 @@ def division_create(request):
         try:
             d = services.division_create(acting_user=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("core:division_detail", pk=d.pk)
     return render(request, "core/division_form.html", {"form": form, "creating": True})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @business_required
@@ -169,7 +161,7 @@ def division_edit(request, pk: int):
         try:
             services.division_update(acting_user=request.user, division=division, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("core:division_detail", pk=division.pk)
@@ -197,16 +189,21 @@ def division_attach(request, pk: int):
     division, can_write = get_for_user(request.user, Division.objects.filter(archived_at__isnull=True), pk=pk)
     if not can_write:
         raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment_add(acting_user=request.user, parent=division, uploaded=form.cleaned_data["file"])
-            messages.success(request, _("File uploaded."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Choose a file to upload."))
+    attach_upload(request, division)
     return redirect("core:division_detail", pk=division.pk)
+
+
+def attach_upload(request, parent) -> None:
+    """Store the posted file on `parent` (the caller has checked write access) and say how it went."""
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return
+    try:
+        attachment_add(acting_user=request.user, parent=parent, uploaded=form.cleaned_data["file"])
+        messages.success(request, _("File uploaded."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
 
 
 @login_required
@@ -243,7 +240,7 @@ def department_detail(request, pk: int):
                 services.department_alias_add(acting_user=request.user, department=dept,
                                               alias=form.cleaned_data["alias"])
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("core:department_detail", pk=dept.pk)

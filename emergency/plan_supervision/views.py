@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.attachments import attachment_add, attachments_of
 from emergency.core.audit import audit_record
-from emergency.core.forms import AttachmentForm
+from emergency.core.forms import AttachmentForm, add_validation_errors
 from emergency.core.models import AuditEvent, Department
 from emergency.core.scoping import acting_department_ids, get_for_user, scope_queryset
 from emergency.core.services import UnknownDepartments
-from emergency.core.views import business_required
+from emergency.core.views import attach_upload, business_required
 from emergency.lib.docx import DOCX_MIME
 from emergency.lib.xlsx import XLSX_MIME
 
@@ -56,14 +56,6 @@ def _matrix_cell(status: str, role: str) -> str:
 
 def _is_bureau(user) -> bool:
     return user.role in BUREAU_ROLES
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _plan(request, pk: int) -> Plan:
@@ -232,7 +224,7 @@ def notice_issue(request, pk: int, item_pk: int):
         except services.NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Supervision notice %(s)s issued.") % {"s": notice.serial})
             return redirect("plans:notice_detail", notice_pk=notice.pk)
@@ -270,7 +262,7 @@ def report_edit(request, assignment_pk: int, period_pk: int):
             report = services.report_save(acting_user=request.user, assignment=assignment, period=period,
                                           submit=request.POST.get("action") == "submit", **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Submitted.") if report.state == "submitted" else _("Draft saved."))
             return redirect("plans:report_detail", report_pk=report.pk)
@@ -326,15 +318,7 @@ def report_attach(request, report_pk: int):
     report, _w = get_for_user(request.user, ProgressReport.objects.all(), pk=report_pk)
     if report.assignment.department_id not in acting_department_ids(request.user):
         raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment_add(acting_user=request.user, parent=report, uploaded=form.cleaned_data["file"])
-            messages.success(request, _("File uploaded."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Choose a file to upload."))
+    attach_upload(request, report)
     return redirect("plans:report_detail", report_pk=report.pk)
 
 
