@@ -64,9 +64,36 @@ def other_subdistrict_officer(wanghai) -> User:
     return make_user("sub_officer_b", Role.SUBDISTRICT, division=wanghai)
 
 
+def make_enterprise(name: str, serial: int, division: Division, **extra):
+    from emergency.enterprises import services as enterprise_services
+    from emergency.lib.credit_code import complete
+
+    return enterprise_services.enterprise_create(
+        acting_user=None, name=name, credit_code=complete(f"91120105MA{serial:07d}"), industry="C",
+        division=division, address="河北区某路1号", legal_representative="张三", **extra)
+
+
 @pytest.fixture
-def enterprise_manager(db) -> User:
-    return make_user("ent_manager", Role.ENTERPRISE, enterprise_name="某企业")
+def enterprise_a(guangfu):
+    """An enterprise in subdistrict A (光复道)."""
+    return make_enterprise("甲化工有限公司", 1, guangfu, hazardous_chemicals=True)
+
+
+@pytest.fixture
+def enterprise_b(wanghai):
+    """An enterprise in subdistrict B (望海楼)."""
+    return make_enterprise("乙机械有限公司", 2, wanghai)
+
+
+@pytest.fixture
+def enterprise_manager(enterprise_a) -> User:
+    """The safety manager of enterprise A."""
+    return make_user("ent_manager", Role.ENTERPRISE, enterprise=enterprise_a)
+
+
+@pytest.fixture
+def other_enterprise_manager(enterprise_b) -> User:
+    return make_user("ent_manager_b", Role.ENTERPRISE, enterprise=enterprise_b)
 
 
 @pytest.fixture

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "emergency.accounts",
     "emergency.api",
     "emergency.plan_supervision",
+    "emergency.enterprises",
+    "emergency.prevention",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from emergency.core.models import Department, Division
+from emergency.enterprises.models import Enterprise
 
 from .roles import Role
 
@@ -51,7 +52,8 @@ class RoleForm(forms.Form):
                                             kind=Department.Kind.GROUP))
     division = forms.ModelChoiceField(label=_("Subdistrict"), required=False,
                                       queryset=Division.objects.filter(level=Division.Level.SUBDISTRICT))
-    enterprise_name = forms.CharField(label=_("Enterprise"), max_length=200, required=False)
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), required=False,
+                                        queryset=Enterprise.objects.filter(archived_at__isnull=True))
 
 
 class ResetPasswordForm(forms.Form):

@@ -16,8 +16,8 @@ class User(AbstractUser):
                                    related_name="users", verbose_name=_("department"))
     division = models.ForeignKey("core.Division", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="users", verbose_name=_("subdistrict"))
-    # The enterprise registry arrives with the enterprises app; until then the scope is its name.
-    enterprise_name = models.CharField(_("enterprise"), max_length=200, blank=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="users", verbose_name=_("enterprise"))
     must_change_password = models.BooleanField(_("must change password"), default=True)
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
     is_demo = models.BooleanField(_("demo account"), default=False)
@@ -29,6 +29,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="department_user_has_department",
                 condition=~models.Q(role="department") | models.Q(department__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="enterprise_user_has_enterprise",
+                condition=~models.Q(role="enterprise") | models.Q(enterprise__isnull=False),
             ),
             models.CheckConstraint(
                 name="subdistrict_user_has_division",

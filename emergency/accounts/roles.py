@@ -25,7 +25,7 @@ SEPARATED_ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT
 # Administrative roles must log in with a second factor.
 OTP_REQUIRED_ROLES = SEPARATED_ADMINS | {Role.BUREAU_ADMIN}
 # Roles whose accounts need a scope object.
-SCOPE_FIELD = {Role.DEPARTMENT: "department", Role.SUBDISTRICT: "division", Role.ENTERPRISE: "enterprise_name"}
+SCOPE_FIELD = {Role.DEPARTMENT: "department", Role.SUBDISTRICT: "division", Role.ENTERPRISE: "enterprise"}
 
 
 def can_manage_accounts(user) -> bool:

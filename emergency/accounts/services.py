@@ -39,14 +39,14 @@ def requires(check):
     return decorate
 
 
-def _check_scope(role: str, department, division, enterprise_name: str) -> None:
+def _check_scope(role: str, department, division, enterprise) -> None:
     errors = {}
     if role == Role.DEPARTMENT and department is None:
         errors["department"] = _("A department user needs a department.")
     if role == Role.SUBDISTRICT and (division is None or division.level != "subdistrict"):
         errors["division"] = _("A subdistrict user needs a subdistrict.")
-    if role == Role.ENTERPRISE and not enterprise_name:
-        errors["enterprise_name"] = _("An enterprise user needs an enterprise.")
+    if role == Role.ENTERPRISE and enterprise is None:
+        errors["enterprise"] = _("An enterprise user needs an enterprise.")
     if errors:
         raise ValidationError(errors)
 
@@ -91,17 +91,17 @@ def user_reset_password(*, acting_user, user: User, password: str) -> None:
 @requires(can_manage_roles)
 @transaction.atomic
 def user_set_role(*, acting_user, user: User, role: str, department=None, division=None,
-                  enterprise_name: str = "") -> dict:
+                  enterprise=None) -> dict:
     if user.pk == acting_user.pk:
         raise ValidationError(_("You cannot change your own role."))
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    _check_scope(role, department, division, enterprise_name)
+    _check_scope(role, department, division, enterprise)
     data = {
         "role": role,
         "department": department if SCOPE_FIELD.get(role) == "department" else None,
         "division": division if SCOPE_FIELD.get(role) == "division" else None,
-        "enterprise_name": enterprise_name if SCOPE_FIELD.get(role) == "enterprise_name" else "",
+        "enterprise": enterprise if SCOPE_FIELD.get(role) == "enterprise" else None,
     }
     changes = model_update(instance=user, data=data)
     if changes:

@@ -115,7 +115,7 @@ def _require(request, *checks):
 @login_required
 def user_list(request):
     _require(request, can_manage_accounts, can_manage_roles)
-    qs = User.objects.select_related("department", "division").order_by("username")
+    qs = User.objects.select_related("department", "division", "enterprise").order_by("username")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(full_name__icontains=q)
@@ -149,10 +149,10 @@ def user_create(request):
 @login_required
 def user_detail(request, pk: int):
     _require(request, can_manage_accounts, can_manage_roles)
-    target = get_object_or_404(User.objects.select_related("department", "division"), pk=pk)
+    target = get_object_or_404(User.objects.select_related("department", "division", "enterprise"), pk=pk)
     role_form = RoleForm(request.POST if request.POST.get("action") == "role" else None, initial={
         "role": target.role, "department": target.department_id, "division": target.division_id,
-        "enterprise_name": target.enterprise_name})
+        "enterprise": target.enterprise_id})
     reset_form = ResetPasswordForm(request.POST if request.POST.get("action") == "reset" else None)
     if request.method == "POST":
         action = request.POST.get("action")

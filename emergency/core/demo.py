@@ -32,12 +32,27 @@ DEMO_ACCOUNTS = [
     ("dept_housing", "张住建", Role.DEPARTMENT, {"department": "区住建委"}),
     ("sub_guangfu", "赵光复", Role.SUBDISTRICT, {"division": "120105001"}),
     ("sub_wanghai", "钱望海", Role.SUBDISTRICT, {"division": "120105002"}),
-    ("ent_demo", "孙安全", Role.ENTERPRISE, {"enterprise_name": "天津示例化工有限公司（虚构）"}),
+    ("ent_demo", "孙安全", Role.ENTERPRISE, {"enterprise": "天津示例化工有限公司（虚构）"}),
     ("expert_demo", "周专家", Role.EXPERT, {}),
     ("sys_admin", "系统管理员", Role.SYSTEM_ADMIN, {}),
     ("sec_admin", "安全管理员", Role.SECURITY_ADMIN, {}),
     ("audit_admin", "审计管理员", Role.AUDIT_ADMIN, {}),
 ]
+
+
+def _demo_enterprise(name: str):
+    from emergency.enterprises import services as enterprise_services
+    from emergency.enterprises.models import Enterprise
+    from emergency.lib.credit_code import complete
+
+    existing = Enterprise.objects.filter(name=name).first()
+    if existing:
+        return existing
+    return enterprise_services.enterprise_create(
+        acting_user=None, name=name, credit_code=complete("91120105MA0DEM001"), industry="C", above_scale=True,
+        employees=120, division=Division.objects.get(code="120105001"), address="河北区光复道示例路1号（虚构）",
+        legal_representative="孙示例", safety_manager="孙安全", safety_manager_phone="13800000001",
+        hazardous_chemicals=True, is_synthetic=True, latitude=39.142, longitude=117.196)
 
 
 def _subdistrict_points() -> dict[str, tuple[float, float]]:
@@ -62,7 +77,8 @@ def load_demo(*, communities_per_subdistrict: int = 3, grids_per_community: int 
                 user.department = Department.objects.get(name=scope["department"])
             if "division" in scope:
                 user.division = Division.objects.get(code=scope["division"])
-            user.enterprise_name = scope.get("enterprise_name", "")
+            if "enterprise" in scope:
+                user.enterprise = _demo_enterprise(scope["enterprise"])
             user.set_password(DEMO_PASSWORD)
             user.save()
             if role in OTP_REQUIRED_ROLES:

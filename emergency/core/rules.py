@@ -36,6 +36,26 @@ RULE_DEFAULTS: tuple[RuleDefault, ...] = (
                 "Basic needs of affected people met within", "河北应急发〔2022〕5号 指标6", "V"),
     RuleDefault("shelter.area_per_person_m2", 1.5, "平方米", "Effective area per sheltered person",
                 "GB 21734-2008", "V"),
+    # Dual prevention (DOMAIN.md §3).
+    RuleDefault("prevention.lec_values", {"l": [10, 6, 3, 1, 0.5, 0.2, 0.1], "e": [10, 6, 3, 2, 1, 0.5],
+                                          "c": [100, 40, 15, 7, 3, 1]}, "",
+                "Allowed LEC factor values", "LEC method (Graham–Kinney), DOMAIN.md §3", "V"),
+    RuleDefault("prevention.lec_bands", [[320, 1], [160, 2], [70, 3]], "D",
+                "LEC bands, upper-inclusive: D > 320 → 1; 160 < D ≤ 320 → 2; 70 < D ≤ 160 → 3; else 4",
+                "DOMAIN.md §3", "V"),
+    RuleDefault("prevention.ls_a", [[20, 1], [9, 2], [4, 3]], "R",
+                "L×S table ls_a (default): 20–25 → 1; 9–16 → 2; 4–8 → 3; 1–3 → 4", "DOMAIN.md §3", "V"),
+    RuleDefault("prevention.ls_b", [[20, 1], [15, 2], [9, 3]], "R",
+                "L×S table ls_b (DB37/T 2882 style): 20–25 → 1; 15–16 → 2; 9–12 → 3; 1–8 → 4",
+                "DB37/T 2882, DOMAIN.md §3", "M"),
+    RuleDefault("prevention.inspection_hours", {"1": 720, "2": 168, "3": 24, "4": 8}, "小时",
+                "Inspection interval by control level: company monthly, department weekly, workshop daily, "
+                "team each shift", "Issue 4 defaults (configurable)", "P"),
+    RuleDefault("prevention.escalation_days", {"enterprise": 0, "subdistrict": 3, "bureau": 7}, "天",
+                "Days overdue before a hidden hazard is escalated to each level", "Issue 4 defaults (configurable)",
+                "P"),
+    RuleDefault("prevention.no_inspection_days", 30, "天", "An enterprise with no inspection for this long is flagged",
+                "Issue 4", "P"),
 )
 
 _BY_KEY = {r.key: r for r in RULE_DEFAULTS}

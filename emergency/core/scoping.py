@@ -22,7 +22,7 @@ class ScopeSpec:
     division: str | None = None
     # Paths to Department FKs/M2Ms: the department sees a row reachable through any of them.
     departments: tuple[str, ...] = ()
-    # Path to the enterprise name (an Enterprise FK once the registry exists).
+    # Path to the Enterprise ("pk" for the Enterprise itself).
     enterprise: str | None = None
     # Subdistrict and department users may write rows they see; bureau roles write everything.
     scoped_write: bool = True
@@ -101,8 +101,8 @@ def scope_q(user, model: type[models.Model]) -> Q | None:
         return division_q or department_q or none
     if user.role == Role.DEPARTMENT:
         return _department_q(spec, user) or none
-    if user.role == Role.ENTERPRISE and spec.enterprise and user.enterprise_name:
-        return Q(**{spec.enterprise: user.enterprise_name})
+    if user.role == Role.ENTERPRISE and spec.enterprise and user.enterprise_id:
+        return Q(**{spec.enterprise: user.enterprise_id})
     return none
 
 
