@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -9,4 +9,8 @@ router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
 
-urlpatterns = [path("me/", views.me, name="api-me"), *router.urls]
+urlpatterns = [
+    path("me/", views.me, name="api-me"),
+    path("prevention/", include("emergency.prevention.api")),
+    *router.urls,
+]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from emergency.accounts.roles import can_manage_accounts, can_manage_roles, can_read_audit, can_see_business
@@ -9,6 +9,15 @@ from emergency.accounts.roles import can_manage_accounts, can_manage_roles, can_
 from .notifications import unread_count
 
 PLAN_ROLES = {"bureau_admin", "bureau_staff", "department", "subdistrict"}
+PREVENTION_ROLES = {"bureau_admin", "bureau_staff", "subdistrict", "enterprise"}
+
+
+def _link(label, url_name: str, key: str) -> dict | None:
+    """A domain whose pages are not installed yet is simply not shown."""
+    try:
+        return {"label": label, "url": reverse(url_name), "key": key}
+    except NoReverseMatch:
+        return None
 
 
 def _nav(user) -> list[dict]:
@@ -25,6 +34,11 @@ def _nav(user) -> list[dict]:
         ]
     if user.role in PLAN_ROLES:
         items.insert(2, {"label": _("Plan supervision"), "url": reverse("plans:list"), "key": "plans"})
+    if user.role in PREVENTION_ROLES:
+        for link in (_link(_("Dual prevention"), "prevention:dashboard", "prevention"),
+                     _link(_("Enterprises"), "enterprises:list", "enterprises")):
+            if link:
+                items.insert(3, link)
     if can_manage_accounts(user) or can_manage_roles(user):
         items.append({"label": _("Accounts"), "url": reverse("accounts:user_list"), "key": "accounts"})
     if can_manage_roles(user):

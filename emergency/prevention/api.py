@@ -1,0 +1,3 @@
+"""API routes of dual prevention (mounted under /api/v1/prevention/)."""
+
+urlpatterns: list = []
