@@ -9,6 +9,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         accounts = demo.load_demo()
         demo.load_demo_plan()
+        from emergency.prevention.demo import load_demo_prevention
+
+        load_demo_prevention()
         accounts += [(u, "Department user") for u, _n, _d in demo.DEMO_DEPARTMENT_ACCOUNTS]
         self.stdout.write(f"Demo accounts (password {demo.DEMO_PASSWORD}):")
         for username, role in accounts:

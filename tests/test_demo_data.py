@@ -1,0 +1,31 @@
+"""`make demo` loads this data: it must load on a fresh database, twice without duplicating."""
+
+from django.db.models import Count
+
+from emergency.core import demo
+from emergency.enterprises.models import Enterprise
+from emergency.plan_supervision.models import Plan, ProgressReport
+from emergency.prevention.demo import load_demo_prevention
+from emergency.prevention.models import HiddenHazard, RiskPoint
+
+
+def test_the_demo_data_loads_once_and_covers_every_hazard_state(db):
+    demo.load_demo()
+    demo.load_demo_plan()
+    load_demo_prevention()
+    enterprises = Enterprise.objects.count()
+    assert enterprises >= 60
+    assert Enterprise.objects.filter(is_synthetic=False).count() == 0
+    assert RiskPoint.objects.filter(current_level__isnull=True).count() == 0
+    states = dict(HiddenHazard.objects.values_list("state").annotate(n=Count("id")))
+    assert set(states) == set(HiddenHazard.State.values)
+    assert HiddenHazard.objects.filter(overdue=True).exists()
+    assert HiddenHazard.objects.filter(hazard_class="major").exists()
+    assert Plan.objects.count() == 1
+    assert ProgressReport.objects.filter(state="overdue").exists()
+    # Running the loaders again changes nothing.
+    demo.load_demo()
+    demo.load_demo_plan()
+    load_demo_prevention()
+    assert Enterprise.objects.count() == enterprises
+    assert Plan.objects.count() == 1
