@@ -1,6 +1,8 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from emergency.enterprises.api import EnterpriseViewSet
+
 from . import views
 
 router = DefaultRouter()
@@ -8,6 +10,7 @@ router.register("divisions", views.DivisionViewSet, basename="division")
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 
 urlpatterns = [
     path("me/", views.me, name="api-me"),

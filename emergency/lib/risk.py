@@ -40,9 +40,12 @@ def _num(value, field: str) -> Decimal:
     if isinstance(value, bool):
         raise EvaluationError(field, "must be a number")
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except Exception as exc:  # noqa: BLE001 - any unparsable input is the caller's field error
         raise EvaluationError(field, "must be a number") from exc
+    if not number.is_finite():  # NaN, sNaN (unhashable) and Infinity are not numbers here
+        raise EvaluationError(field, "must be a number")
+    return number
 
 
 def _allowed(value: Decimal, field: str, allowed: list) -> None:

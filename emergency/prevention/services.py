@@ -137,10 +137,13 @@ def risk_assess(*, acting_user, point: RiskPoint, method: str, l, e=None, c=None
         result = evaluate(method=method, l=l, e=e, c=c, s=s, table=table)
     except risk.EvaluationError as exc:
         raise ValidationError({exc.field: exc.message}) from exc
+    cent = Decimal("0.01")  # every allowed factor and product has at most two decimals; "0.10" must not fail
     row = RiskAssessment(risk_point=point, method=method, ls_table=table if method == "ls" else "",
-                         likelihood=Decimal(str(l)), exposure=Decimal(str(e)) if method == "lec" else None,
-                         consequence=Decimal(str(c if method == "lec" else s)), score=result.score,
-                         level=result.level, assessed_by=acting_user, note=note)
+                         likelihood=Decimal(str(l)).quantize(cent),
+                         exposure=Decimal(str(e)).quantize(cent) if method == "lec" else None,
+                         consequence=Decimal(str(c if method == "lec" else s)).quantize(cent),
+                         score=result.score.quantize(cent), level=result.level, assessed_by=acting_user,
+                         note=note or "")
     row.full_clean()
     row.save()
     before = point.current_level
@@ -155,9 +158,19 @@ def risk_assess(*, acting_user, point: RiskPoint, method: str, l, e=None, c=None
 
 # --- inspections --------------------------------------------------------------------------------
 
+INSPECTION_EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+
+
 def _interval(level: int) -> datetime.timedelta:
     hours = rule_value("prevention.inspection_hours")[str(level)]
     return datetime.timedelta(hours=float(hours))
+
+
+def _window(level: int, now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """The inspection window at `level` that contains `now` (windows are counted from a fixed epoch)."""
+    step = _interval(level)
+    start = INSPECTION_EPOCH + ((now - INSPECTION_EPOCH) // step) * step
+    return start, start + step
 
 
 @transaction.atomic
@@ -165,35 +178,63 @@ def inspection_tasks_generate(*, now: datetime.datetime) -> dict:
     """Open the current window for every risk point at its control level and every level below it,
     and mark windows that closed without a check as missed. Idempotent."""
     created = missed = 0
-    missed = InspectionTask.objects.filter(state=InspectionTask.State.PENDING, due_until__lt=now).update(
+    missed = InspectionTask.objects.filter(state=InspectionTask.State.PENDING, due_until__lte=now).update(
         state=InspectionTask.State.MISSED)
-    epoch = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     points = RiskPoint.objects.filter(archived_at__isnull=True, enterprise__archived_at__isnull=True).values_list(
         "pk", "control_level")
     existing = set(InspectionTask.objects.filter(due_until__gt=now).values_list("risk_point_id", "control_level"))
+    windows = {level: _window(level, now) for level in range(1, 5)}
     new = []
     for pk, control_level in points:
         for level in range(control_level, 5):
             if (pk, level) in existing:
                 continue
-            step = _interval(level)
-            start = epoch + ((now - epoch) // step) * step
-            new.append(InspectionTask(risk_point_id=pk, control_level=level, due_from=start, due_until=start + step))
+            start, end = windows[level]
+            new.append(InspectionTask(risk_point_id=pk, control_level=level, due_from=start, due_until=end))
     InspectionTask.objects.bulk_create(new, ignore_conflicts=True)
     created = len(new)
     return {"created": created, "missed": missed}
 
 
 @transaction.atomic
+def inspection_tasks_current(*, acting_user, point: RiskPoint, now: datetime.datetime) -> list[InspectionTask]:
+    """The point's window open at `now` at each level it is checked at (its control level and every level
+    below), created when missing — the same windows as `inspection_tasks_generate`, so either may run first.
+    The point's windows that closed unchecked become missed. Idempotent."""
+    _require_write(acting_user, point)
+    InspectionTask.objects.filter(risk_point=point, state=InspectionTask.State.PENDING, due_until__lte=now).update(
+        state=InspectionTask.State.MISSED)
+    tasks = []
+    for level in range(point.control_level, 5):
+        task = (InspectionTask.objects.filter(risk_point=point, control_level=level, due_from__lte=now,
+                                              due_until__gt=now).order_by("-due_from").first())
+        if task is None:
+            start, end = _window(level, now)
+            task, _created = InspectionTask.objects.get_or_create(risk_point=point, control_level=level,
+                                                                  due_from=start, defaults={"due_until": end})
+        tasks.append(task)
+    return tasks
+
+
+@transaction.atomic
 def inspection_record(*, acting_user, task: InspectionTask, results: dict[int, tuple[bool, str]],
-                      photos: dict | None = None) -> list[HiddenHazard]:
-    """results: {measure_id: (passed, note)}. Every failed item drafts a hidden hazard linked to it."""
+                      photos: dict | None = None, now: datetime.datetime | None = None) -> list[HiddenHazard]:
+    """results: {measure_id: (passed, note)}. Every failed item drafts a hidden hazard linked to it.
+    Only an open window can be checked: a window that has closed is missed."""
     from emergency.core.attachments import attachment_add
 
+    now = now or timezone.now()
+    # Lock the task: two phones submitting the same check must not both record it.
+    given, task = task, InspectionTask.objects.select_for_update(of=("self",)).select_related("risk_point").get(
+        pk=task.pk)
     point = task.risk_point
     _require_write(acting_user, point)
+    if task.state == InspectionTask.State.PENDING and task.due_until <= now:
+        raise ValidationError(_("This inspection window has closed: it counts as missed."))
     if task.state != InspectionTask.State.PENDING:
         raise ValidationError(_("This inspection is already %(state)s.") % {"state": task.get_state_display()})
+    if task.due_from > now:
+        raise ValidationError(_("This inspection window has not opened yet."))
     measures = {m.pk: m for m in point.measures.filter(archived_at__isnull=True)}
     if not measures:
         raise ValidationError(_("The risk point has no control measures to check."))
@@ -204,7 +245,11 @@ def inspection_record(*, acting_user, task: InspectionTask, results: dict[int, t
     for measure_id, (passed, note) in results.items():
         if measure_id not in measures:
             raise ValidationError({"results": _("An item does not belong to this risk point.")})
-        result = InspectionResult.objects.create(task=task, measure=measures[measure_id], passed=passed, note=note)
+        note = (note or "").strip()
+        if len(note) > 300:
+            raise ValidationError({"results": _("A note has at most 300 characters.")})
+        result = InspectionResult.objects.create(task=task, measure=measures[measure_id], passed=bool(passed),
+                                                 note=note)
         photo = (photos or {}).get(measure_id)
         if photo is not None:
             attachment_add(acting_user=acting_user, parent=result, uploaded=photo)
@@ -212,6 +257,7 @@ def inspection_record(*, acting_user, task: InspectionTask, results: dict[int, t
             hazard = HiddenHazard(enterprise=point.enterprise, risk_point=point, inspection_result=result,
                                   title=f"{point.name}：{measures[measure_id].check_item}"[:200],
                                   description=note, location=point.location, reported_by=acting_user)
+            hazard._history_user = acting_user
             hazard.save()
             HazardTransition.objects.create(hazard=hazard, from_state="", to_state=hazard.state, actor=acting_user,
                                             note="inspection")
@@ -221,8 +267,9 @@ def inspection_record(*, acting_user, task: InspectionTask, results: dict[int, t
             audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=hazard,
                          changes={"title": [None, hazard.title], "source": [None, f"inspection {task.pk}"]})
             drafted.append(hazard)
-    task.state, task.done_at, task.done_by = InspectionTask.State.DONE, timezone.now(), acting_user
+    task.state, task.done_at, task.done_by = InspectionTask.State.DONE, now, acting_user
     task.save(update_fields=["state", "done_at", "done_by", "updated_at"])
+    given.state, given.done_at, given.done_by = task.state, task.done_at, task.done_by
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=task,
                  changes={"state": ["pending", "done"], "failed_items": [None, len(drafted)]})
     return drafted
@@ -244,10 +291,18 @@ def _move(hazard: HiddenHazard, method: str, *, actor, note: str = "", changes: 
                  changes={"state": [before, hazard.state], **(changes or {})})
 
 
+def _attach_all(acting_user, parent, files) -> None:
+    from emergency.core.attachments import attachment_add
+
+    for f in files or ():
+        attachment_add(acting_user=acting_user, parent=parent, uploaded=f)
+
+
 @transaction.atomic
 def hazard_report(*, acting_user, enterprise, title: str, description: str = "", location: str = "",
-                  risk_point: RiskPoint | None = None) -> HiddenHazard:
-    """A hazard found outside a scheduled check: by the enterprise itself, or by a regulator on a visit."""
+                  risk_point: RiskPoint | None = None, photos=()) -> HiddenHazard:
+    """A hazard found outside a scheduled check: by the enterprise itself, or by a regulator on a visit.
+    `photos` (uploaded files) become its before photos, in the same transaction."""
     if acting_user.role in REGULATOR_ROLES:
         from emergency.core.scoping import can_view
 
@@ -255,7 +310,7 @@ def hazard_report(*, acting_user, enterprise, title: str, description: str = "",
             raise NotAllowed(_("The enterprise is outside your jurisdiction."))
     else:
         _require_write(acting_user, enterprise)
-    if not title.strip():
+    if not (title or "").strip():
         raise ValidationError({"title": _("Say what the hazard is.")})
     if risk_point is not None and risk_point.enterprise_id != enterprise.pk:
         raise ValidationError({"risk_point": _("The risk point belongs to another enterprise.")})
@@ -269,6 +324,7 @@ def hazard_report(*, acting_user, enterprise, title: str, description: str = "",
                                     note="reported")
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=hazard,
                  changes=created_fields(hazard, ["enterprise", "title", "found_by_regulator"]))
+    _attach_all(acting_user, hazard, photos)
     if hazard.found_by_regulator:
         transaction.on_commit(lambda: _notify_enterprise(hazard, _("A regulator reported a hidden hazard: %(t)s")
                                                          % {"t": hazard.title}))
@@ -288,6 +344,9 @@ def hazard_assess(*, acting_user, hazard: HiddenHazard, hazard_class: str) -> Hi
     if hazard_class not in HiddenHazard.HazardClass.values:
         raise ValidationError({"hazard_class": _("Choose general or major.")})
     before = hazard.hazard_class
+    if before == HiddenHazard.HazardClass.MAJOR and hazard_class != before and acting_user.role not in BUREAU_ROLES:
+        # Downgrading would skip the governance plan and the dual report: only the bureau may.
+        raise NotAllowed(_("Only the bureau may downgrade a major hazard."))
     hazard.hazard_class = hazard_class
     _move(hazard, "assess", actor=acting_user, changes={"hazard_class": [before, hazard_class]})
     if hazard.is_major:
@@ -338,11 +397,16 @@ def hazard_start_rectification(*, acting_user, hazard: HiddenHazard, deadline: d
 @transaction.atomic
 def governance_plan_save(*, acting_user, hazard: HiddenHazard, **parts: str) -> GovernancePlan:
     _require_write(acting_user, hazard)
+    if not hazard.is_major:
+        raise ValidationError(_("The governance plan is for major hazards."))
+    if hazard.state == State.CLOSED:
+        raise ValidationError(_("The hazard is already closed."))
     if set(parts) - set(GovernancePlan.PARTS):
         raise ValidationError({f: _("Unknown field.") for f in set(parts) - set(GovernancePlan.PARTS)})
     plan = GovernancePlan.objects.filter(hazard=hazard).first() or GovernancePlan(hazard=hazard)
     changes = {}
     for part, text in parts.items():
+        text = text or ""
         if getattr(plan, part) != text.strip():
             changes[part] = [bool(getattr(plan, part)), bool(text.strip())]
             setattr(plan, part, text.strip())
@@ -355,14 +419,18 @@ def governance_plan_save(*, acting_user, hazard: HiddenHazard, **parts: str) -> 
 
 @transaction.atomic
 def dual_report_record(*, acting_user, hazard: HiddenHazard, recipient: str, reported_on: datetime.date,
-                       evidence: str) -> DualReport:
+                       evidence: str, file=None) -> DualReport:
     _require_write(acting_user, hazard)
     if not hazard.is_major:
         raise ValidationError(_("The dual report is for major hazards."))
+    if hazard.state == State.CLOSED:
+        raise ValidationError(_("The hazard is already closed."))
     if recipient not in DualReport.Recipient.values:
         raise ValidationError({"recipient": _("Report to the regulator or to the workers' congress.")})
     if not (evidence or "").strip():
         raise ValidationError({"evidence": _("Give the evidence (document number, minutes, receipt).")})
+    if reported_on is None:
+        raise ValidationError({"reported_on": _("Give the date of the report.")})
     if reported_on > timezone.localdate():
         raise ValidationError({"reported_on": _("The date cannot be in the future.")})
     row, created = DualReport.objects.update_or_create(
@@ -370,16 +438,19 @@ def dual_report_record(*, acting_user, hazard: HiddenHazard, recipient: str, rep
         defaults={"reported_on": reported_on, "evidence": evidence.strip(), "recorded_by": acting_user})
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE if created else AuditEvent.Type.UPDATE,
                  obj=row, changes={"recipient": [None, recipient], "reported_on": [None, reported_on.isoformat()]})
+    _attach_all(acting_user, row, [file] if file is not None else [])
     return row
 
 
 @transaction.atomic
-def hazard_submit_for_acceptance(*, acting_user, hazard: HiddenHazard, note: str) -> HiddenHazard:
+def hazard_submit_for_acceptance(*, acting_user, hazard: HiddenHazard, note: str, photos=()) -> HiddenHazard:
+    """`photos` (uploaded files) become the after photos, in the same transaction."""
     _require_write(acting_user, hazard)
     if not (note or "").strip():
         raise ValidationError({"note": _("Describe what was done.")})
     hazard.rectifier, hazard.rectification_note = acting_user, note.strip()
     _move(hazard, "submit_for_acceptance", actor=acting_user, note=note)
+    _attach_all(acting_user, hazard, photos)
     return hazard
 
 
@@ -396,6 +467,7 @@ def hazard_accept(*, acting_user, hazard: HiddenHazard, passed: bool, note: str 
         _require_write(acting_user, hazard)
     if hazard.rectifier_id == acting_user.pk:
         raise ValidationError(_("The person who rectified the hazard cannot accept it."))
+    note = note or ""
     if not passed and not note.strip():
         raise ValidationError({"note": _("Say why the acceptance failed.")})
     Acceptance.objects.create(hazard=hazard, accepted_by=acting_user, passed=passed, note=note.strip())
@@ -418,7 +490,7 @@ def hazard_list_for_supervision(*, acting_user, hazard: HiddenHazard, deadline: 
         raise ValidationError(_("Only major hazards are listed for supervision."))
     if hazard.state == State.CLOSED:
         raise ValidationError(_("The hazard is already closed."))
-    if deadline <= timezone.localdate():
+    if deadline is None or deadline <= timezone.localdate():
         raise ValidationError({"deadline": _("The deadline must be in the future.")})
     before = (hazard.listed_supervision, hazard.listed_deadline)
     hazard.listed_supervision, hazard.listed_deadline, hazard.listed_by = True, deadline, acting_user
@@ -450,7 +522,7 @@ def hazards_mark_overdue(*, today: datetime.date) -> dict:
               (HiddenHazard.Escalation.SUBDISTRICT, int(steps["subdistrict"])),
               (HiddenHazard.Escalation.BUREAU, int(steps["bureau"]))]
     marked = escalated = 0
-    candidates = (HiddenHazard.objects.select_for_update().select_related("enterprise__division")
+    candidates = (HiddenHazard.objects.select_for_update(of=("self",)).select_related("enterprise__division")
                   .filter(state__in=[State.RECTIFYING, State.ACCEPTANCE], deadline__lt=today, archived_at__isnull=True))
     for hazard in candidates:
         changes = {}

@@ -25,7 +25,11 @@
  *   zoom             number      initial zoom
  *   iconImagePath    string (optional) default "/static/vendor/leaflet/images/"
  *   layers           [{name, url, cluster}] GeoJSON FeatureCollections of Points
- *                    with properties title, popup (plain text), href (optional)
+ *                    with properties title, popup (plain text), href (optional),
+ *                    color (optional: a lowercase word such as "red"; the marker
+ *                    becomes an L.divIcon with the CSS classes
+ *                    "em-marker em-marker--<color>", styled in css/map.css;
+ *                    without it the default Leaflet pin is used)
  *
  * No eval, no inline handlers, no HTML strings built from data: popups,
  * tooltips and labels are DOM nodes filled with textContent. Layer names are
@@ -128,6 +132,20 @@
         : L.featureGroup();
     L.geoJSON(geojson, {
       pointToLayer: function (feature, latlng) {
+        var color = (feature.properties || {}).color;
+        if (typeof color === "string" && /^[a-z]+$/.test(color)) {
+          // Coloured dot: CSS classes only (no style attribute built from data).
+          return L.marker(latlng, {
+            icon: L.divIcon({
+              className: "em-marker em-marker--" + color,
+              html: "",
+              iconSize: [16, 16],
+              iconAnchor: [8, 8],
+              popupAnchor: [0, -8],
+              tooltipAnchor: [0, -8],
+            }),
+          });
+        }
         return L.marker(latlng, { icon: new L.Icon.Default() });
       },
       onEachFeature: function (feature, layer) {

@@ -1,0 +1,168 @@
+"""Screens of the enterprise registry. Reads go through selectors and scoping, writes through services."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from emergency.accounts.roles import Role
+from emergency.core.audit import audit_record
+from emergency.core.forms import add_validation_errors
+from emergency.core.models import AuditEvent
+from emergency.core.scoping import get_for_user
+from emergency.core.views import business_required
+from emergency.lib.masking import mask_phone
+from emergency.lib.xlsx import XLSX_MIME
+
+from . import imports, selectors, services
+from .forms import EnterpriseForm
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 2000
+
+
+def registry_required(view):
+    """Bureau, subdistrict and enterprise users; everyone else (departments, experts, admins) gets 403."""
+
+    @business_required
+    def wrapped(request, *args, **kwargs):
+        if not selectors.may_use_registry(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _get(request, pk: int):
+    return get_for_user(request.user, selectors.active_enterprises(), pk=pk)
+
+
+@require_GET
+@registry_required
+def enterprise_list(request):
+    f = selectors.enterprise_filter(user=request.user, filters=request.GET)
+    page = Paginator(f.qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for e in page:
+        e.masked_phone = mask_phone(e.safety_manager_phone or e.principal_phone)
+    return render(request, "enterprises/list.html", {
+        "page": page, "filter": f, "query": request.GET.urlencode(),
+        "can_create": selectors.may_create(request.user),
+        "show_filters": request.user.role != Role.ENTERPRISE,  # an enterprise account lists just itself
+    })
+
+
+@registry_required
+def enterprise_create(request):
+    user = request.user
+    if not selectors.may_create(user):
+        raise PermissionDenied
+    form = EnterpriseForm(request.POST or None, user=user, divisions=selectors.choosable_divisions(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_create(acting_user=user, **form.changes_for_service())
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "creating": True},
+                  status=400 if form.errors else 200)
+
+
+@require_GET
+@registry_required
+def enterprise_detail(request, pk: int):
+    enterprise, can_write = _get(request, pk)
+    user = request.user
+    return render(request, "enterprises/detail.html", {
+        "e": enterprise, "can_write": can_write,
+        "can_archive": can_write and selectors.may_archive(user),
+        "history": selectors.enterprise_history(enterprise),
+        "risk_points_url": f"/prevention/risk-points/?enterprise={enterprise.pk}",
+        "hazards_url": f"/prevention/hazards/?enterprise={enterprise.pk}",
+    })
+
+
+@registry_required
+def enterprise_edit(request, pk: int):
+    enterprise, can_write = _get(request, pk)
+    user = request.user
+    if not can_write:
+        raise PermissionDenied
+    divisions = selectors.choosable_divisions(user)
+    form = EnterpriseForm(request.POST or None, user=user, divisions=divisions, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_update(acting_user=user, enterprise=enterprise, data=form.changes_for_service())
+        except ValidationError as exc:
+            # The transaction rolled back, but model_update had set the new values on the instance.
+            enterprise.refresh_from_db()
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {
+        "form": form, "enterprise": enterprise, "read_only_note": user.role == Role.ENTERPRISE,
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+@registry_required
+def enterprise_archive(request, pk: int):
+    enterprise, can_write = _get(request, pk)
+    if not (can_write and selectors.may_archive(request.user)):
+        raise PermissionDenied
+    services.enterprise_archive(acting_user=request.user, enterprise=enterprise)
+    messages.success(request, _("Archived."))
+    return redirect("enterprises:list")
+
+
+def _cell(value):
+    """openpyxl refuses control characters (a pasted name can hold them): drop them rather than fail the export."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+@require_GET
+@registry_required
+def enterprise_export(request):
+    """The ledger with the list's filters, written row by row to a temporary file and streamed back."""
+    qs = selectors.enterprise_list(user=request.user, filters=request.GET)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=_("Enterprises")[:31])
+    header = []
+    for text in imports.ledger_headers():
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for enterprise in qs.iterator(chunk_size=EXPORT_CHUNK):
+        ws.append([_cell(v) for v in imports.ledger_values(enterprise)])
+        count += 1
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # deleted when FileResponse closes it
+    wb.save(out)
+    out.seek(0)
+    with transaction.atomic():
+        audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, object_type="enterprises.Enterprise",
+                     object_repr=_("Enterprise ledger"), changes={"filters": request.GET.urlencode(), "rows": count})
+    filename = f"enterprises-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_MIME)
