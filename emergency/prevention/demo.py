@@ -126,6 +126,10 @@ def _hazards(enterprises: list[Enterprise], bureau, rng: random.Random) -> None:
         h = services.hazard_report(acting_user=bureau, enterprise=ent, risk_point=point,
                                    title=f"{point.name if point else '现场'}：演示隐患{i + 1}（虚构）",
                                    description="演示数据（虚构）", location=point.location if point else "")
+        if i % 3:
+            # Most hazards are found by the enterprises' own checks, not by the regulator (demo only).
+            HiddenHazard.objects.filter(pk=h.pk).update(found_by_regulator=False)
+            h.found_by_regulator = False
         if stage == 0:
             continue  # identified
         services.hazard_register(acting_user=bureau, hazard=h)

@@ -77,3 +77,47 @@ def test_a_failed_item_on_the_phone_drafts_a_hazard_the_bureau_sees(visitor, tra
     expect(page.locator("main")).to_contain_text(hazard.title)
     visitor.screenshot("prevention-dashboard.png")
     assert visitor.errors == []
+
+
+def test_the_enterprise_runs_the_whole_loop_on_a_phone(visitor, transactional_db, tmp_path):
+    import datetime
+
+    from emergency.prevention import services
+
+    enterprise = make_enterprise("甲化工有限公司", 1, Division.objects.get(code="120105001"))
+    rectifier = make_user("ent_manager", Role.ENTERPRISE, enterprise=enterprise)
+    make_user("ent_colleague", Role.ENTERPRISE, enterprise=enterprise)
+    hazard = services.hazard_report(acting_user=rectifier, enterprise=enterprise, title="配电室灭火器压力不足")
+
+    visitor.resize(PHONE)
+    page = visitor.log_in("ent_manager", PASSWORD)
+    visitor.open(f"/prevention/hazards/{hazard.pk}/")
+
+    def act(testid: str) -> None:
+        with page.expect_navigation():
+            page.click(f"[data-testid={testid}] button[type=submit]")
+
+    act("action-register")
+    page.select_option("[data-testid=action-assess] select[name=hazard_class]", "general")
+    act("action-assess")
+    deadline = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    page.fill("[data-testid=action-start] input[name=deadline]", deadline)
+    page.fill("[data-testid=action-start] input[name=responsible_person]", "王电工")
+    act("action-start")
+    page.fill("[data-testid=action-submit] textarea[name=note]", "已更换两具灭火器")
+    page.set_input_files("[data-testid=action-submit] input[name=photos]", _photo(tmp_path))
+    act("action-submit")
+    # The rectifier is not offered the acceptance.
+    expect(page.locator("[data-testid=self-rectified]")).to_be_visible()
+    expect(page.locator("[data-testid=action-accept]")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.context.clear_cookies()
+    visitor.log_in("ent_colleague", PASSWORD)
+    visitor.open(f"/prevention/hazards/{hazard.pk}/")
+    page.select_option("[data-testid=action-accept] select[name=result]", "passed")
+    act("action-accept")
+    assert HiddenHazard.objects.get(pk=hazard.pk).state == "closed"
+    assert [t.to_state for t in HiddenHazard.objects.get(pk=hazard.pk).transitions.all()] == [
+        "identified", "registered", "assessed", "rectifying", "acceptance", "closed"]
+    assert visitor.errors == []
