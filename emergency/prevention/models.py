@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -23,7 +24,7 @@ class ControlLevel(models.IntegerChoices):
     """Who controls a risk; a risk controlled at one level is also controlled at every level below."""
 
     COMPANY = 1, _("Company")
-    DEPARTMENT = 2, _("Department")
+    DEPARTMENT = 2, pgettext_lazy("control level", "Department")
     WORKSHOP = 3, _("Workshop")
     TEAM = 4, _("Team or post")
 
@@ -119,7 +120,7 @@ class RiskAssessment(BaseModel):
 
 class InspectionTask(BaseModel):
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("inspection", "Pending")
         DONE = "done", _("Done")
         MISSED = "missed", _("Missed")
 
@@ -166,7 +167,7 @@ class HiddenHazard(BaseModel):
         ASSESSED = "assessed", _("Assessed")
         RECTIFYING = "rectifying", _("Rectifying")
         ACCEPTANCE = "acceptance", _("Awaiting acceptance")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("hidden hazard", "Closed")
 
     class Escalation(models.IntegerChoices):
         NONE = 0, _("None")

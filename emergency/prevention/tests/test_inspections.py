@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -61,7 +62,7 @@ def test_a_window_that_closes_unchecked_is_missed(enterprise_manager, rp_point):
 def test_a_closed_window_cannot_be_checked(enterprise_manager, rp_point):
     (task,) = _current(enterprise_manager, rp_point)
     results = {m.pk: (True, "") for m in rp_point.measures.all()}
-    with pytest.raises(ValidationError, match="missed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="missed"):
         services.inspection_record(acting_user=enterprise_manager, task=task, results=results, now=NOW + SHIFT)
     assert not InspectionResult.objects.exists()
     _current(enterprise_manager, rp_point, NOW + SHIFT)
@@ -116,7 +117,7 @@ def test_a_task_is_checked_only_once(enterprise_manager, rp_point):
     (task,) = _current(enterprise_manager, rp_point)
     results = {m.pk: (True, "") for m in rp_point.measures.all()}
     services.inspection_record(acting_user=enterprise_manager, task=task, results=results, now=NOW)
-    with pytest.raises(ValidationError, match="already"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already"):
         services.inspection_record(acting_user=enterprise_manager, task=task, results=results, now=NOW)
     assert InspectionResult.objects.count() == 2
 
