@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import login
 from emergency.core.attachments import attachments_of
