@@ -18,20 +18,16 @@ always exits 0; it does not assert.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import platform
 import random
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-TARGET_P95_MS = 300.0
+# `python benchmarks/plan_dashboard.py` puts benchmarks/ first on sys.path.
+import harness
+from harness import TARGET_P95_MS, Result, analyze, database_label, measure
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -54,32 +50,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.departments < 3:
         p.error("--departments must be at least 3 (a lead and two co-operating departments per task)")
     return args
-
-
-def configure(args: argparse.Namespace) -> Path:
-    """Environment first: settings read it at import time."""
-    tmp = Path(tempfile.mkdtemp(prefix="bench_plan_"))
-    (tmp / "static").mkdir()  # STATIC_ROOT: WhiteNoise warns when it is missing
-    os.environ["DJANGO_SETTINGS_MODULE"] = "emergency.settings"
-    os.environ["DEMO"] = "True"
-    os.environ["DEBUG"] = "False"
-    os.environ["TESTING"] = "False"
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    os.environ["VAR_DIR"] = str(tmp)
-    os.environ["MEDIA_ROOT"] = str(tmp / "media")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-
-    import django
-    from django.conf import settings
-
-    # DEMO uses the manifest static storage, which needs `collectstatic`; the {% static %} tags of the
-    # pages resolve through the plain storage instead (a dict lookup either way, not what we measure).
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    django.setup()
-    return tmp
 
 
 # --- data ---------------------------------------------------------------------------------------------
@@ -191,107 +161,14 @@ def generate_plan(*, tasks: int, departments: list, periods: int, rng: random.Ra
                      seconds=time.perf_counter() - started)
 
 
-def analyze() -> None:
-    """Refresh the planner statistics, as autovacuum would on a live database: right after a bulk
-    load PostgreSQL still believes the new tables are nearly empty and picks nested loops."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def bureau_client():
-    from django.test import Client
-    from django.utils import timezone
-
-    from emergency.accounts.models import User
     from emergency.accounts.roles import Role
 
-    user, _created = User.objects.get_or_create(
-        username="bench_bureau", defaults={"full_name": "基准测试", "role": Role.BUREAU_STAFF,
-                                           "must_change_password": False, "password_changed_at": timezone.now()})
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
-
-
-# --- measurement --------------------------------------------------------------------------------------
-
-@dataclass
-class Result:
-    view: str
-    size: int
-    times_ms: list[float]
-    queries: int
-    sql: list[str]
-    bytes: int
-
-    @property
-    def plan_queries(self) -> int:
-        return sum("plan_supervision_" in sql for sql in self.sql)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times_ms)
-
-    @property
-    def p95(self) -> float:
-        """Nearest-rank 95th percentile."""
-        ordered = sorted(self.times_ms)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-    @property
-    def max(self) -> float:
-        return max(self.times_ms)
-
-
-def measure(client, view: str, url: str, *, size: int, runs: int, warmup: int, expect: str) -> Result:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def get():
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}, not 200")
-        return response
-
-    for _ in range(warmup):
-        get()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        get()
-        times.append((time.perf_counter() - t0) * 1000)
-    # Counted on a separate request, so that the capture does not weigh on the timings.
-    with CaptureQueriesContext(connection) as ctx:
-        response = get()
-    if expect not in response.content.decode():
-        raise SystemExit(f"{url} did not render {expect!r}")
-    return Result(view=view, size=size, times_ms=times, queries=len(ctx.captured_queries),
-                  sql=[q["sql"] for q in ctx.captured_queries], bytes=len(response.content))
-
-
-def database_label() -> str:
-    from django.db import connection
-
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    if connection.vendor == "postgresql":
-        v = connection.pg_version
-        return f"PostgreSQL {v // 10000}.{v % 10000}"
-    return connection.vendor
+    return harness.client_for(harness.make_user("bench_bureau", Role.BUREAU_STAFF))
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    tmp = configure(args)
-    try:
-        return run(args)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    return harness.main(argv, parse_args=parse_args, run=run, prefix="bench_plan_")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -316,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
                                ("matrix", "plans:matrix", 'data-testid="matrix"')):
         for gen in (large, small):
             url = f"{reverse(name, args=[gen.plan_id])}?period={gen.latest_period_id}"
-            results[(view, gen.tasks)] = measure(client, view, url, size=gen.tasks, runs=args.runs,
+            results[(view, gen.tasks)] = measure(client, url, view=view, label=str(gen.tasks), runs=args.runs,
                                                  warmup=args.warmup, expect=expect)
 
     print(f"plan_dashboard benchmark — {database_label()}, Python {platform.python_version()}, "
@@ -336,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
           f"{'kB':>6}")
     for (view, size), r in results.items():
         print(f"{view:<10} {size:>5} {r.median:>10.1f} {r.p95:>8.1f} {r.max:>8.1f} {r.queries:>8} "
-              f"{r.plan_queries:>8} {r.bytes / 1024:>6.0f}")
+              f"{r.queries_on('plan_supervision_'):>8} {r.bytes / 1024:>6.0f}")
     print("(queries: the whole request, session, user and notification badge included; "
           "of_plan: those on plan_supervision tables)")
     print()

@@ -28,17 +28,15 @@ import os
 import platform
 import random
 import resource
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-TARGET_P95_MS = 300.0
+# `python benchmarks/prevention.py` puts benchmarks/ first on sys.path.
+import harness
+from harness import TARGET_P95_MS, Result, client_for, database_label, make_user, measure
+
 PER_DAY = 1000  # hazards found per day: a date range of N days selects exactly N × 1,000 rows
 
 
@@ -66,31 +64,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--export-rows must be a multiple of 1,000 and at least 10,000")
     args.export_rows = min(args.export_rows, args.hazards // PER_DAY * PER_DAY)
     return args
-
-
-def configure(args: argparse.Namespace) -> Path:
-    """Environment first: settings read it at import time."""
-    tmp = Path(tempfile.mkdtemp(prefix="bench_prev_"))
-    (tmp / "static").mkdir()  # STATIC_ROOT: WhiteNoise warns when it is missing
-    os.environ["DJANGO_SETTINGS_MODULE"] = "emergency.settings"
-    os.environ["DEMO"] = "True"
-    os.environ["DEBUG"] = "False"
-    os.environ["TESTING"] = "False"
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    os.environ["VAR_DIR"] = str(tmp)
-    os.environ["MEDIA_ROOT"] = str(tmp / "media")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-
-    import django
-    from django.conf import settings
-
-    # DEMO uses the manifest static storage, which needs `collectstatic`; resolve {% static %} plainly.
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    django.setup()
-    return tmp
 
 
 # --- data ---------------------------------------------------------------------------------------------
@@ -251,86 +224,6 @@ def generate(args: argparse.Namespace, rng: random.Random, bureau, *, enterprise
                      seconds=time.perf_counter() - started)
 
 
-def analyze() -> None:
-    """Refresh the planner statistics (and, on PostgreSQL, the visibility map) as autovacuum would on a
-    live database: right after a bulk load PostgreSQL believes the new tables are nearly empty."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-
-
-def make_user(username: str, role: str, **extra):
-    from django.utils import timezone
-
-    from emergency.accounts.models import User
-
-    user, _created = User.objects.get_or_create(
-        username=username, defaults={"full_name": "基准测试", "role": role, "must_change_password": False,
-                                     "password_changed_at": timezone.now(), **extra})
-    return user
-
-
-def client_for(user):
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
-
-
-# --- measurement --------------------------------------------------------------------------------------
-
-@dataclass
-class Result:
-    view: str
-    who: str
-    times_ms: list[float]
-    queries: int
-    sql: list[str]
-    bytes: int
-
-    @property
-    def own_queries(self) -> int:
-        return sum("prevention_" in sql or "enterprises_" in sql for sql in self.sql)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times_ms)
-
-    @property
-    def p95(self) -> float:
-        """Nearest-rank 95th percentile."""
-        ordered = sorted(self.times_ms)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
-def measure(client, view: str, who: str, url: str, *, runs: int, warmup: int, expect: str) -> Result:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def get():
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}, not 200")
-        return response
-
-    for _ in range(warmup):
-        get()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        get()
-        times.append((time.perf_counter() - t0) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        response = get()
-    if expect not in response.content.decode():
-        raise SystemExit(f"{url} did not render {expect!r}")
-    return Result(view=view, who=who, times_ms=times, queries=len(ctx.captured_queries),
-                  sql=[f'{float(q["time"]) * 1000:7.1f} ms  {q["sql"]}' for q in ctx.captured_queries],
-                  bytes=len(response.content))
-
-
 @dataclass
 class Export:
     rows: int
@@ -391,27 +284,8 @@ def export(client, url: str, *, traced: bool) -> Export:
                   traced_peak_mb=traced_peak)
 
 
-def database_label() -> str:
-    from django.db import connection
-
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    if connection.vendor == "postgresql":
-        v = connection.pg_version
-        return f"PostgreSQL {v // 10000}.{v % 10000}"
-    return connection.vendor
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    tmp = configure(args)
-    try:
-        return run(args)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    return harness.main(argv, parse_args=parse_args, run=run, prefix="bench_prev_")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -444,17 +318,19 @@ def run(args: argparse.Namespace) -> int:
     # The same requests on a tiny data set first (50 enterprises, 1,000 hazards found three years ago, so
     # outside the export windows): the query counts must not change with the rows.
     generate(args, rng, bureau, enterprises=50, hazards=PER_DAY, code="BT", days_back=3 * 365)
-    small_counts = {(view, who): measure(client, view, who, url, runs=1, warmup=1, expect=expect).queries
+    small_counts = {(view, who): measure(client, url, view=view, label=who, runs=1, warmup=1,
+                                         expect=expect).queries
                     for view, url, expect in checks for who, client in clients.items()}
 
     gen = generate(args, rng, bureau, enterprises=args.enterprises, hazards=args.hazards)
     t1 = time.perf_counter()
-    analyze()
+    harness.analyze(vacuum=True)
     analyze_s = time.perf_counter() - t1
     results: list[Result] = []
     for view, url, expect in checks:
         for who, client in clients.items():
-            results.append(measure(client, view, who, url, runs=args.runs, warmup=args.warmup, expect=expect))
+            results.append(measure(client, url, view=view, label=who, runs=args.runs, warmup=args.warmup,
+                                   expect=expect))
 
     export_url = reverse("prevention:ledger_hazards_export")
     last = gen.first_day + datetime.timedelta(days=gen.days - 1)
@@ -482,12 +358,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'view':<30} {'user':<12} {'median_ms':>10} {'p95_ms':>8} {'max_ms':>8} {'queries':>8} {'of_app':>7} "
           f"{'q_tiny':>8} {'kB':>6}")
     for r in results:
-        print(f"{r.view:<30} {r.who:<12} {r.median:>10.1f} {r.p95:>8.1f} {max(r.times_ms):>8.1f} {r.queries:>8} "
-              f"{r.own_queries:>7} {small_counts[(r.view, r.who)]:>8} {r.bytes / 1024:>6.0f}")
+        print(f"{r.view:<30} {r.label:<12} {r.median:>10.1f} {r.p95:>8.1f} {r.max:>8.1f} {r.queries:>8} "
+              f"{r.queries_on('prevention_', 'enterprises_'):>7} {small_counts[(r.view, r.label)]:>8} "
+              f"{r.bytes / 1024:>6.0f}")
     print("(queries: the whole request, session and notification badge included; of_app: those on prevention_ "
           "and enterprises_ tables; q_tiny: the same request on the tiny data set loaded first)")
     print()
-    same = all(r.queries == small_counts[(r.view, r.who)] for r in results)
+    same = all(r.queries == small_counts[(r.view, r.label)] for r in results)
     print(f"query count independent of the number of rows (50 enterprises and 1,000 hazards vs all): "
           f"{'PASS' if same else 'FAIL'}")
     dash = [r for r in results if r.view == "dashboard"]
@@ -515,8 +392,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.show_queries:
         for r in results:
-            print(f"\n-- {r.view} ({r.who}): {r.queries} queries")
-            for sql in r.sql:
+            print(f"\n-- {r.view} ({r.label}): {r.queries} queries")
+            for sql in r.timed_sql:
                 print("  ", sql[:600])
     return 0
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "emergency.plan_supervision",
     "emergency.enterprises",
     "emergency.prevention",
+    "emergency.resources",
 ]
 
 MIDDLEWARE = [

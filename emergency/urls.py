@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/", include("emergency.plan_supervision.urls")),
     path("enterprises/", include("emergency.enterprises.urls")),
     path("prevention/", include("emergency.prevention.urls")),
+    path("resources/", include("emergency.resources.urls")),
     path("api/v1/", include("emergency.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's init script from its own URL: CSP allows no inline script.

@@ -15,5 +15,6 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 urlpatterns = [
     path("me/", views.me, name="api-me"),
     path("prevention/", include("emergency.prevention.api")),
+    path("resources/", include("emergency.resources.api")),
     *router.urls,
 ]

@@ -10,6 +10,7 @@ from .notifications import unread_count
 
 PLAN_ROLES = {"bureau_admin", "bureau_staff", "department", "subdistrict"}
 PREVENTION_ROLES = {"bureau_admin", "bureau_staff", "subdistrict", "enterprise"}
+RESOURCE_ROLES = {"bureau_admin", "bureau_staff", "subdistrict", "department"}
 
 
 def _link(label, url_name: str, key: str) -> dict | None:
@@ -34,6 +35,10 @@ def _nav(user) -> list[dict]:
         ]
     if user.role in PLAN_ROLES:
         items.insert(2, {"label": _("Plan supervision"), "url": reverse("plans:list"), "key": "plans"})
+    if user.role in RESOURCE_ROLES:
+        link = _link(_("Emergency resources"), "resources:map", "resources")
+        if link:
+            items.insert(3, link)
     if user.role in PREVENTION_ROLES:
         for link in (_link(_("Dual prevention"), "prevention:dashboard", "prevention"),
                      _link(_("Enterprises"), "enterprises:list", "enterprises")):

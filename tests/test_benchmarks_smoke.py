@@ -1,0 +1,81 @@
+"""The benchmark scripts still run end to end: each one, as documented in benchmarks/README.md, on a tiny
+data set and its own throwaway SQLite database, reports every view and a query count that does not
+grow with the data. Timings are not asserted (they are what the scripts report, not what they check)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMBER = r"\d+\.\d"
+
+
+def run_benchmark(script: str, *args: str, tmp_path: Path) -> list[str]:
+    """`.venv/bin/python benchmarks/<script> …` in a clean copy of the environment: no DATABASE_URL (so
+    the throwaway SQLite database), no TESTING, and temporary files under tmp_path."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "TESTING", "DJANGO_SETTINGS_MODULE", "DEMO", "DEBUG", "VAR_DIR",
+                        "MEDIA_ROOT"}}
+    env["TMPDIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, f"benchmarks/{script}", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    # The script's temporary directory (VAR_DIR, media, the SQLite file) is gone afterwards.
+    assert list(tmp_path.iterdir()) == []
+    return done.stdout.splitlines()
+
+
+def only(lines: list[str], pattern: str) -> re.Match:
+    matches = [m for m in map(re.compile(pattern).fullmatch, lines) if m]
+    assert len(matches) == 1, f"{pattern!r} matched {len(matches)} lines:\n" + "\n".join(lines)
+    return matches[0]
+
+
+def test_the_plan_dashboard_benchmark_reports_both_views_and_a_constant_query_count(tmp_path):
+    lines = run_benchmark("plan_dashboard.py", "--tasks", "6", "--small-tasks", "3", "--departments", "4",
+                          "--periods", "4", "--runs", "2", "--warmup", "1", tmp_path=tmp_path)
+
+    assert lines[0].startswith("plan_dashboard benchmark — SQLite ")
+    only(lines, r"data: 6 tasks, 4 departments, 4 periods, 18 task assignments, 72 task reports; .*")
+    only(lines, r"view +size +median_ms +p95_ms +max_ms +queries +of_plan +kB")
+    for view in ("dashboard", "matrix"):
+        counts = set()
+        for size in (6, 3):
+            row = only(lines, rf"{view} +{size} +{NUMBER} +{NUMBER} +{NUMBER} +(\d+) +(\d+) +\d+")
+            queries, of_plan = int(row[1]), int(row[2])
+            assert 0 < of_plan < queries
+            counts.add(queries)
+        assert len(counts) == 1
+        only(lines, rf"ratio 6/3: {view} time .*; queries ×1\.00 \(\d+ vs \d+\)")
+    only(lines, rf"target p95 < 300 ms at 6 tasks: (PASS|FAIL) \(worst p95 {NUMBER} ms\)")
+    only(lines, r"query count independent of the number of tasks: PASS")
+
+
+def test_the_prevention_benchmark_reports_every_view_for_both_users_and_the_export(tmp_path):
+    lines = run_benchmark("prevention.py", "--enterprises", "20", "--points-per-enterprise", "2",
+                          "--hazards", "2000", "--export-rows", "10000", "--runs", "2", "--warmup", "1",
+                          tmp_path=tmp_path)
+
+    assert lines[0].startswith("prevention benchmark — SQLite ")
+    only(lines, r"data: 20 enterprises, 40 risk points, \d+ assessments, 80 inspection tasks, "
+                r"2,000 hidden hazards \(1,000 a day over 2 days\); .*")
+    only(lines, r"view +user +median_ms +p95_ms +max_ms +queries +of_app +q_tiny +kB")
+    for view in ("dashboard", "hazard ledger", "hazard ledger, open & overdue", "risk-point ledger, level 2",
+                 "map GeoJSON, all"):
+        for who in ("bureau", "subdistrict"):
+            row = only(lines, rf"{re.escape(view)} +{who} +{NUMBER} +{NUMBER} +{NUMBER} +(\d+) +(\d+) +(\d+) +\d+")
+            queries, of_app, q_tiny = map(int, row.groups())
+            assert 0 < of_app < queries
+            assert queries == q_tiny
+    only(lines, r"query count independent of the number of rows \(50 enterprises and 1,000 hazards vs all\): "
+                r"PASS")
+    only(lines, rf"target dashboard p95 < 300 ms: (PASS|FAIL) \(worst p95 {NUMBER} ms\)")
+    # --export-rows is capped at the hazards there are: both exports hold all 2,000.
+    exports = [line for line in lines if re.fullmatch(rf" +2,000 +{NUMBER} +[\d,]+ +[\d,]+ .*\(not traced\)", line)]
+    assert len(exports) == 2
+    only(lines, r"peak RSS ratio 2,000 / 2,000 rows: ×\d\.\d\d; growth during the export .*: (flat|GROWS)")
+    only(lines, rf"time to export 2,000 rows: {NUMBER} s")
