@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from emergency.accounts.roles import Role
 from emergency.core.audit import audit_record
+from emergency.core.exports import stream_xlsx
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent
 from emergency.core.scoping import get_for_user
 from emergency.core.views import business_required
 from emergency.lib.masking import mask_phone
-from emergency.lib.xlsx import XLSX_MIME
 
 from . import imports, selectors, services
 from .forms import EnterpriseForm
@@ -132,37 +125,15 @@ def enterprise_archive(request, pk: int):
     return redirect("enterprises:list")
 
 
-def _cell(value):
-    """openpyxl refuses control characters (a pasted name can hold them): drop them rather than fail the export."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 @require_GET
 @registry_required
 def enterprise_export(request):
     """The ledger with the list's filters, written row by row to a temporary file and streamed back."""
     qs = selectors.enterprise_list(user=request.user, filters=request.GET)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_("Enterprises")[:31])
-    header = []
-    for text in imports.ledger_headers():
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
-    count = 0
-    for enterprise in qs.iterator(chunk_size=EXPORT_CHUNK):
-        ws.append([_cell(v) for v in imports.ledger_values(enterprise)])
-        count += 1
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # deleted when FileResponse closes it
-    wb.save(out)
-    out.seek(0)
+    rows = (imports.ledger_values(e) for e in qs.iterator(chunk_size=EXPORT_CHUNK))
+    response, count = stream_xlsx(title=_("Enterprises"), headers=imports.ledger_headers(), rows=rows,
+                                  filename=f"enterprises-{timezone.localdate():%Y%m%d}.xlsx")
     with transaction.atomic():
         audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, object_type="enterprises.Enterprise",
                      object_repr=_("Enterprise ledger"), changes={"filters": request.GET.urlencode(), "rows": count})
-    filename = f"enterprises-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_MIME)
+    return response

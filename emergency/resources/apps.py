@@ -8,4 +8,4 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Emergency resources")
 
     def ready(self) -> None:
-        from . import scopes  # noqa: F401
+        from . import scopes, tasks  # noqa: F401 - scoping rules; the stock reminder's schedule entry

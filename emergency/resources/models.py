@@ -310,3 +310,4 @@ class ShelterStay(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.head_name} ×{self.people} @ {self.shelter}"
+from .models_teams import *  # noqa: E402,F401,F403

@@ -49,13 +49,25 @@ def _require_manage(user, obj) -> None:
         raise NotAllowed(_("You may not manage this record."))
 
 
+# Lot.balance and StockMovement.quantity are DECIMAL(14, 3): nothing may reach 10¹¹.
+MAX_QUANTITY = Decimal("99999999999.999")
+
+
+def format_quantity(value: Decimal) -> str:
+    """A quantity for people: 30, 2.5 (not 30.000, nor normalize()'s 3E+1)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _quantity(value, *, field: str = "quantity") -> Decimal:
     try:
-        q = Decimal(str(value))
+        q = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError({field: _("Enter a number.")}) from exc
     if not q.is_finite() or q <= 0:
         raise ValidationError({field: _("Enter a quantity above zero.")})
+    if q > MAX_QUANTITY:
+        raise ValidationError({field: _("The quantity is too large.")})
     if q != q.quantize(Decimal("0.001")):
         raise ValidationError({field: _("At most three decimal places.")})
     return q
@@ -64,13 +76,17 @@ def _quantity(value, *, field: str = "quantity") -> Decimal:
 def _post(lot_id: int, delta: Decimal, *, kind: str, reason: str, user, note: str = "",
           transfer: Transfer | None = None) -> StockMovement:
     """Write one movement and the lot's new balance under a row lock: the only place stock changes."""
-    lot = Lot.objects.select_for_update().select_related("item").get(pk=lot_id)
+    # of=("self",): lock the lot row only, not the joined supply item (every warehouse's movements of the
+    # item would otherwise queue behind one another).
+    lot = Lot.objects.select_for_update(of=("self",)).select_related("item").get(pk=lot_id)
     new = lot.balance + delta
     if new < 0:
         raise InsufficientStock({"quantity": _("Only %(have)s %(unit)s of %(item)s are in stock in lot %(lot)s; "
                                                "%(want)s were asked for.") % {
-            "have": lot.balance.normalize(), "unit": lot.item.unit, "item": lot.item.name, "lot": lot.lot_number,
-            "want": (-delta).normalize()}})
+            "have": format_quantity(lot.balance), "unit": lot.item.unit, "item": lot.item.name, "lot": lot.lot_number,
+            "want": format_quantity(-delta)}})
+    if new > MAX_QUANTITY:
+        raise ValidationError({"quantity": _("The lot's balance would be too large.")})
     Lot.objects.filter(pk=lot.pk).update(balance=new, updated_at=timezone.now())
     return StockMovement.objects.create(lot=lot, kind=kind, reason=reason, quantity=delta, balance_after=new,
                                         note=note[:300], transfer=transfer, created_by=user)
@@ -90,9 +106,15 @@ def stock_receive(*, acting_user, warehouse: Warehouse, item, quantity, reason: 
         raise ValidationError({"expires_on": _("The expiry date is before the production date.")})
     if expires_on is None and produced_on and item.shelf_life_days:
         expires_on = produced_on + datetime.timedelta(days=item.shelf_life_days)
-    lot, _created = Lot.objects.get_or_create(
+    lot, created = Lot.objects.get_or_create(
         warehouse=warehouse, item=item, lot_number=lot_number.strip(),
         defaults={"produced_on": produced_on, "expires_on": expires_on})
+    if not created and ((expires_on and lot.expires_on != expires_on)
+                        or (produced_on and lot.produced_on != produced_on)):
+        # Adding to an existing lot must not silently keep other dates than the ones given.
+        raise ValidationError({"lot_number": _("Lot %(lot)s is already here with other dates (expires %(exp)s); "
+                                               "use another lot number.") % {
+            "lot": lot.lot_number, "exp": lot.expires_on or "—"}})
     movement = _post(lot.pk, q, kind=Kind.RECEIPT, reason=reason, user=acting_user, note=note)
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=movement,
                  changes={"quantity": [None, str(q)], "lot": [None, lot.lot_number]})
@@ -125,8 +147,8 @@ def stock_issue(*, acting_user, warehouse: Warehouse, item, quantity, reason: st
     if available < q:
         raise InsufficientStock({"quantity": _("Only %(have)s %(unit)s of %(item)s are available in %(wh)s; "
                                                "%(want)s were asked for.") % {
-            "have": available.normalize(), "unit": item.unit, "item": item.name, "wh": warehouse.name,
-            "want": q.normalize()}})
+            "have": format_quantity(available), "unit": item.unit, "item": item.name, "wh": warehouse.name,
+            "want": format_quantity(q)}})
     movements, left = [], q
     for lot in lots:
         take = min(lot.balance, left)
@@ -187,7 +209,10 @@ def transfer_send(*, acting_user, lot: Lot, destination: Warehouse, quantity) ->
 
 @transaction.atomic
 def transfer_receive(*, acting_user, transfer: Transfer) -> StockMovement:
-    transfer = Transfer.objects.select_for_update().select_related("source", "destination").get(pk=transfer.pk)
+    # of=("self",): lock the transfer only; locking the joined lot and warehouse too could deadlock against a
+    # disposal or an issue that locks those first.
+    transfer = Transfer.objects.select_for_update(of=("self",)).select_related(
+        "source__warehouse", "destination").get(pk=transfer.pk)
     _require_manage(acting_user, transfer.destination)
     if not can_proceed(transfer.receive):
         raise ValidationError(_("This transfer has already been received."))
@@ -211,8 +236,9 @@ def disposal_request(*, acting_user, lot: Lot, quantity, reason: str) -> Disposa
     q = _quantity(quantity)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why it is scrapped.")})
-    if q > lot.balance:
-        raise InsufficientStock({"quantity": _("The lot holds only %(have)s.") % {"have": lot.balance.normalize()}})
+    balance = Lot.objects.values_list("balance", flat=True).get(pk=lot.pk)  # the caller's copy may be stale
+    if q > balance:
+        raise InsufficientStock({"quantity": _("The lot holds only %(have)s.") % {"have": format_quantity(balance)}})
     disposal = Disposal(lot=lot, quantity=q, reason=reason.strip(), requested_by=acting_user)
     disposal.save()
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=disposal,
@@ -222,7 +248,7 @@ def disposal_request(*, acting_user, lot: Lot, quantity, reason: str) -> Disposa
 
 @transaction.atomic
 def disposal_decide(*, acting_user, disposal: Disposal, approve: bool) -> Disposal:
-    disposal = Disposal.objects.select_for_update().select_related("lot__warehouse").get(pk=disposal.pk)
+    disposal = Disposal.objects.select_for_update(of=("self",)).select_related("lot__warehouse").get(pk=disposal.pk)
     if acting_user.role not in BUREAU_ROLES:
         raise NotAllowed(_("Disposal is approved by the bureau."))
     if disposal.requested_by_id == acting_user.pk:
@@ -247,12 +273,48 @@ def ledger_balance(lot: Lot) -> Decimal:
     return lot.movements.aggregate(s=Sum("quantity"))["s"] or Decimal(0)
 
 
+WAREHOUSE_FIELDS = ("name", "level", "division", "address", "latitude", "longitude", "keeper", "keeper_phone",
+                    "is_synthetic")
+
+
+@transaction.atomic
+def warehouse_create(*, acting_user, **data) -> Warehouse:
+    """A new warehouse: the bureau anywhere, a subdistrict user in their own subdistrict."""
+    unknown = set(data) - set(WAREHOUSE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    warehouse = Warehouse(**data)
+    if warehouse.division_id is None:
+        raise ValidationError({"division": _("Choose the division the warehouse belongs to.")})
+    _require_manage(acting_user, warehouse)
+    if warehouse.latitude is None or warehouse.longitude is None or not (-90 <= warehouse.latitude <= 90) or not (
+            -180 <= warehouse.longitude <= 180):
+        raise ValidationError({"latitude": _("Enter a WGS-84 latitude and longitude.")})
+    warehouse.full_clean()
+    warehouse._history_user = acting_user
+    warehouse.save()
+    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=warehouse,
+                 changes=created_fields(warehouse, ["name", "level", "division"]))
+    return warehouse
+
+
 # --- shelters -----------------------------------------------------------------------------------
+
+def area_per_person() -> Decimal:
+    """The rules table's effective area per sheltered person (GB 21734), as an exact decimal."""
+    return Decimal(str(rule_value("shelter.area_per_person_m2")))
+
+
+def capacity_from_area(area, per_person: Decimal) -> int:
+    """floor(area ÷ area per person), in exact decimals (a float area such as 151.4 is read as written)."""
+    if area is None or per_person <= 0:
+        return 0
+    return max(math.floor(Decimal(str(area)) / per_person), 0)
+
 
 def shelter_capacity(shelter: Shelter) -> int:
     """floor(effective area ÷ area per person), the area per person from the rules table (GB 21734)."""
-    per_person = Decimal(str(rule_value("shelter.area_per_person_m2")))
-    return math.floor(Decimal(shelter.effective_area_m2) / per_person)
+    return capacity_from_area(shelter.effective_area_m2, area_per_person())
 
 
 def shelter_occupancy(shelter: Shelter) -> int:
@@ -265,9 +327,18 @@ def shelter_available(shelter: Shelter) -> int:
 
 @transaction.atomic
 def shelter_create(*, acting_user, **data) -> Shelter:
+    data.pop("status", None)  # a new shelter always starts on standby; the status moves only by transitions
+    if isinstance(data.get("effective_area_m2"), float):  # 151.4 as typed, not its binary neighbour
+        data["effective_area_m2"] = Decimal(str(data["effective_area_m2"]))
     shelter = Shelter(qr_token=secrets.token_urlsafe(16)[:22], **data)
+    if shelter.division_id is None:
+        raise ValidationError({"division": _("Choose the subdistrict or community.")})
     _require_manage(acting_user, shelter)
     shelter.full_clean(exclude=["status"])
+    if Decimal(str(shelter.effective_area_m2)) <= 0:
+        raise ValidationError({"effective_area_m2": _("Enter an effective area above zero.")})
+    if not (-90 <= shelter.latitude <= 90) or not (-180 <= shelter.longitude <= 180):
+        raise ValidationError({"latitude": _("Enter a WGS-84 latitude and longitude.")})
     shelter._history_user = acting_user
     shelter.save()
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=shelter,
@@ -312,6 +383,10 @@ def shelter_check_in(*, acting_user, shelter: Shelter, head_name: str, people: i
     _require_manage(acting_user, shelter)
     if not head_name.strip():
         raise ValidationError({"head_name": _("Give the name.")})
+    if len(head_name.strip()) > 50:
+        raise ValidationError({"head_name": _("At most 50 characters.")})
+    if len(phone.strip()) > 30:
+        raise ValidationError({"phone": _("At most 30 characters.")})
     if not isinstance(people, int) or isinstance(people, bool) or people < 1:
         raise ValidationError({"people": _("At least one person.")})
     if shelter.status not in (Shelter.Status.OPEN, Shelter.Status.FULL):
@@ -321,7 +396,7 @@ def shelter_check_in(*, acting_user, shelter: Shelter, head_name: str, people: i
     if over and not override:
         raise ValidationError({"people": _("Only %(n)d places are left; confirm the override to admit more.") % {
             "n": available}})
-    stay = ShelterStay.objects.create(shelter=shelter, head_name=head_name.strip(), people=people, phone=phone,
+    stay = ShelterStay.objects.create(shelter=shelter, head_name=head_name.strip(), people=people, phone=phone.strip(),
                                       over_capacity=over, checked_in_by=acting_user)
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=stay,
                  changes={"people": [None, people], "over_capacity": [None, over]})

@@ -12,6 +12,9 @@ class Command(BaseCommand):
         from emergency.prevention.demo import load_demo_prevention
 
         load_demo_prevention()
+        from emergency.resources.demo import load_demo_resources
+
+        load_demo_resources()
         accounts += [(u, "Department user") for u, _n, _d in demo.DEMO_DEPARTMENT_ACCOUNTS]
         self.stdout.write(f"Demo accounts (password {demo.DEMO_PASSWORD}):")
         for username, role in accounts:

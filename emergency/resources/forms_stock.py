@@ -1,0 +1,137 @@
+"""Forms of the stock pages: the filters, the new warehouse, and one form per ledger operation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from emergency.core.models import Division
+
+from .models import Lot, StockMovement, SupplyItem, Warehouse
+
+Reason = StockMovement.Reason
+
+
+def _blank(choices):
+    return [("", "—"), *choices]
+
+
+def _quantity_field():
+    return forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
+
+
+class WarehouseFilterForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=_blank(Warehouse.Level.choices))
+    subdistrict = forms.ModelChoiceField(label=_("Subdistrict"), required=False, queryset=Division.objects.filter(
+        level=Division.Level.SUBDISTRICT, archived_at__isnull=True).order_by("code"))
+
+
+class LedgerFilterForm(forms.Form):
+    warehouse = forms.ModelChoiceField(label=_("Warehouse"), required=False, queryset=Warehouse.objects.none())
+    item = forms.ModelChoiceField(label=_("Supply item"), required=False, queryset=SupplyItem.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(StockMovement.Kind.choices))
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, warehouses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses if warehouses is not None else Warehouse.objects.none()
+        self.fields["item"].queryset = SupplyItem.objects.filter(archived_at__isnull=True).order_by("name")
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid value is shown as an error and ignored."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
+
+
+class WarehouseForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=Warehouse.Level.choices)
+    division = forms.ModelChoiceField(label=_("Division"), queryset=Division.objects.none())
+    address = forms.CharField(label=_("Address"), max_length=300)
+    latitude = forms.FloatField(label=_("Latitude (WGS-84)"), min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude (WGS-84)"), min_value=-180, max_value=180)
+    keeper = forms.CharField(label=_("Keeper"), max_length=50)
+    keeper_phone = forms.CharField(label=_("Keeper's phone"), max_length=30)
+
+    def __init__(self, *args, divisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if divisions is not None:
+            self.fields["division"].queryset = divisions
+
+
+class _LotForm(forms.Form):
+    """An operation on one lot of this warehouse."""
+
+    lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none())
+
+    def __init__(self, *args, lots=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lots is not None:
+            self.fields["lot"].queryset = lots
+        self.fields["lot"].label_from_instance = lambda lot: (
+            f"{lot.item.name} #{lot.lot_number} · {lot.balance.normalize():f} {lot.item.unit}"
+            + (f" · {lot.expires_on:%Y-%m-%d}" if lot.expires_on else ""))
+
+
+class ReceiptForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Supply item"), queryset=SupplyItem.objects.none())
+    quantity = _quantity_field()
+    reason = forms.ChoiceField(label=_("Reason"), choices=[(Reason.PROCUREMENT, Reason.PROCUREMENT.label),
+                                                            (Reason.DONATION, Reason.DONATION.label)])
+    lot_number = forms.CharField(label=_("Lot number"), max_length=50)
+    produced_on = forms.DateField(label=_("Produced on"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, lots=None, **kwargs):  # noqa: ARG002 - same signature as the other operations
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = SupplyItem.objects.filter(archived_at__isnull=True).order_by("name")
+
+
+class IssueForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Supply item"), queryset=SupplyItem.objects.none(),
+                                  help_text=_("Taken first-expiring-first from the lots in stock."))
+    quantity = _quantity_field()
+    reason = forms.ChoiceField(label=_("Issued to"), choices=[(Reason.INCIDENT, Reason.INCIDENT.label),
+                                                               (Reason.SHELTER, Reason.SHELTER.label)])
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, lots=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = SupplyItem.objects.filter(archived_at__isnull=True)
+        if lots is not None:
+            items = items.filter(pk__in=lots.values("item_id"))
+        self.fields["item"].queryset = items.order_by("name")
+
+
+class TransferForm(_LotForm):
+    destination = forms.ModelChoiceField(label=_("To warehouse"), queryset=Warehouse.objects.none())
+    quantity = _quantity_field()
+
+    def __init__(self, *args, destinations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if destinations is not None:
+            self.fields["destination"].queryset = destinations
+
+
+class ReturnForm(_LotForm):
+    quantity = _quantity_field()
+    note = forms.CharField(label=_("Returned from"), max_length=300)
+
+
+class AdjustmentForm(_LotForm):
+    quantity = _quantity_field()
+    reason = forms.ChoiceField(label=_("Reason"), choices=[(r, r.label) for r in (
+        Reason.LOST, Reason.FOUND, Reason.DAMAGED, Reason.EXPIRED)])
+    note = forms.CharField(label=_("Explanation"), max_length=300)
+
+
+class DisposalRequestForm(_LotForm):
+    quantity = _quantity_field()
+    reason = forms.CharField(label=_("Why it is scrapped"), max_length=300)

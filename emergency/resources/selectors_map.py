@@ -1,0 +1,298 @@
+"""Reads for shelters, the resource map and the nearby search. Nothing here writes.
+
+Shelter numbers come from one query: occupancy is a Sum over the open stays, annotated on the shelter
+rows; capacity is floor(area ÷ area per person) with the rule read once; available = capacity − occupancy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from emergency.core import scoping
+from emergency.lib.geo import EARTH_RADIUS_M, haversine_m
+
+from . import services
+from .models import Lot, Shelter, Warehouse
+
+OPEN_STAYS = Q(stays__checked_out_at__isnull=True)
+# Status → marker colour on the map.
+STATUS_COLOURS = {Shelter.Status.STANDBY: "grey", Shelter.Status.OPEN: "blue", Shelter.Status.FULL: "red",
+                  Shelter.Status.CLOSED: "grey"}
+
+
+def optional_model(name: str):
+    """A resources model that another part of the issue may not have installed yet (teams, experts,
+    agreement reserves): the model, or None."""
+    try:
+        return apps.get_model("resources", name)
+    except LookupError:
+        return None
+
+
+def _visible(user, qs):
+    return scoping.scope_queryset(user, qs) if scoping.is_registered(qs.model) else qs
+
+
+def shelters_with_numbers(qs=None):
+    """Shelters annotated with `occupancy` (a Sum over open stays) in the same query."""
+    qs = Shelter.objects.filter(archived_at__isnull=True) if qs is None else qs
+    return qs.annotate(occupancy=Coalesce(Sum("stays__people", filter=OPEN_STAYS), Value(0),
+                                          output_field=IntegerField()))
+
+
+def add_capacity(shelters, per_person: Decimal | None = None) -> list[Shelter]:
+    """Set `capacity` and `available` on annotated shelters (the rule is read once for all of them)."""
+    per_person = services.area_per_person() if per_person is None else per_person
+    rows = list(shelters)
+    for s in rows:
+        s.capacity = services.capacity_from_area(s.effective_area_m2, per_person)
+        s.available = max(s.capacity - (s.occupancy or 0), 0)
+    return rows
+
+
+def shelter_list(user, filters=None):
+    qs = _visible(user, shelters_with_numbers(Shelter.objects.filter(archived_at__isnull=True)
+                                              .select_related("division")))
+    filters = filters or {}
+    if filters.get("status") in Shelter.Status.values:
+        qs = qs.filter(status=filters["status"])
+    if (filters.get("q") or "").strip():
+        q = filters["q"].strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    return qs.order_by("division__code", "name", "pk")
+
+
+def shelter_numbers(shelter: Shelter) -> dict:
+    row = add_capacity(shelters_with_numbers(Shelter.objects.filter(pk=shelter.pk)))[0]
+    return {"capacity": row.capacity, "occupancy": row.occupancy, "available": row.available}
+
+
+def shelter_popup(s: Shelter) -> str:
+    lines = [_("Status: %(s)s") % {"s": s.get_status_display()},
+             _("Capacity: %(n)d") % {"n": s.capacity},
+             _("Available places: %(n)d") % {"n": s.available}]
+    if s.location_approximate:
+        lines.append(_("Approximate location"))
+    if s.is_synthetic:
+        lines.append(_("Synthetic demo data"))
+    return "\n".join(lines)
+
+
+def _feature(lat, lng, props) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]}, "properties": props}
+
+
+def shelter_features(user) -> list[dict]:
+    rows = add_capacity(_visible(user, shelters_with_numbers()).order_by("pk"))
+    return [_feature(s.latitude, s.longitude, {
+        "id": s.pk, "kind": "shelter", "title": s.name, "popup": shelter_popup(s),
+        "href": reverse("resources:shelter_detail", args=[s.pk]), "color": STATUS_COLOURS[s.status],
+        "status": s.status, "capacity": s.capacity, "available": s.available,
+    }) for s in rows]
+
+
+def warehouse_features(user) -> list[dict]:
+    qs = _visible(user, Warehouse.objects.filter(archived_at__isnull=True)).order_by("pk")
+    return [_feature(w.latitude, w.longitude, {
+        "id": w.pk, "kind": "warehouse", "title": w.name, "color": "orange",
+        "popup": "\n".join([w.get_level_display(), w.address, _("Keeper: %(k)s") % {"k": w.keeper}]
+                           + ([_("Synthetic demo data")] if w.is_synthetic else [])),
+    }) for w in qs.only("pk", "name", "level", "address", "keeper", "latitude", "longitude", "is_synthetic")]
+
+
+def team_features(user) -> list[dict]:
+    Team = optional_model("RescueTeam")
+    qs = _visible(user, Team.objects.filter(archived_at__isnull=True, latitude__isnull=False)).order_by("pk")
+    colours = {"standby": "blue", "deployed": "red", "unavailable": "grey"}
+    return [_feature(t.latitude, t.longitude, {
+        "id": t.pk, "kind": "team", "title": t.name, "color": colours.get(t.readiness, "grey"),
+        "popup": "\n".join([t.get_kind_display(), _("Readiness: %(r)s") % {"r": t.get_readiness_display()},
+                            _("Leader: %(l)s") % {"l": t.leader}]),
+    }) for t in qs]
+
+
+def expert_features(user) -> list[dict]:
+    Expert = optional_model("Expert")
+    qs = _visible(user, Expert.objects.filter(archived_at__isnull=True, latitude__isnull=False)).order_by("pk")
+    return [_feature(e.latitude, e.longitude, {
+        "id": e.pk, "kind": "expert", "title": e.name, "color": "blue" if e.available else "grey",
+        "popup": "\n".join([" · ".join(e.field_labels), e.title, e.unit,
+                            _("Available") if e.available else _("Not available")]),
+    }) for e in qs]
+
+
+LAYERS = {"shelters": shelter_features, "warehouses": warehouse_features, "teams": team_features,
+          "experts": expert_features}
+LAYER_MODELS = {"teams": "RescueTeam", "experts": "Expert"}
+
+
+def available_layers() -> list[str]:
+    return [k for k in LAYERS if k not in LAYER_MODELS or optional_model(LAYER_MODELS[k]) is not None]
+
+
+# --- nearby ---------------------------------------------------------------------------------------
+
+KINDS = ("shelter", "warehouse", "team", "expert")
+KIND_MODELS = {"team": "RescueTeam", "expert": "Expert"}
+FIRST_RADIUS_M = 500
+GROWTH = 4  # the box widens ×4 a round: 0.5, 2, 8, 32, 128 km, then unbounded
+MAX_RADIUS_M = 64_000
+
+
+def available_kinds() -> list[str]:
+    return [k for k in KINDS if k not in KIND_MODELS or optional_model(KIND_MODELS[k]) is not None]
+
+
+def bbox(lat: float, lng: float, radius_m: float) -> dict:
+    """A lat/lng box that contains the circle of `radius_m` around the point (a cheap index-friendly prefilter)."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    dlng = math.degrees(radius_m / (EARTH_RADIUS_M * max(math.cos(math.radians(lat)), 0.01)))
+    return {"latitude__gte": lat - dlat, "latitude__lte": lat + dlat,
+            "longitude__gte": lng - dlng, "longitude__lte": lng + dlng}
+
+
+@dataclass
+class NearbyQuery:
+    lat: float
+    lng: float
+    kinds: list[str]
+    limit: int
+    item: object | None = None  # a SupplyItem
+
+
+def _nearest(qs, box: dict, q: NearbyQuery):
+    """The rows of `qs` inside `box`. With a box, only the `q.limit` nearest of them, ranked by the database on
+    an equirectangular distance (within the 64 km box it ranks as haversine does but for near-ties under 1 %),
+    so that a dense area hands Python `limit` rows per kind, not every row in the box (benchmarks/resources.py:
+    100,000 resources in the district). Without a box (the last, unbounded round): all of them."""
+    qs = qs.filter(**box)
+    if not box:
+        return qs
+    dlat = F("latitude") - Value(q.lat)
+    dlng = (F("longitude") - Value(q.lng)) * Value(math.cos(math.radians(q.lat)))
+    nearest = (qs.annotate(_d2=ExpressionWrapper(dlat * dlat + dlng * dlng, output_field=FloatField()))
+               .order_by("_d2", "pk").values("pk")[:q.limit])
+    return qs.model.objects.filter(pk__in=nearest)
+
+
+def _shelter_rows(user, box, per_person, q: NearbyQuery) -> list[dict]:
+    base = _visible(user, Shelter.objects.filter(archived_at__isnull=True))
+    rows = add_capacity(shelters_with_numbers(_nearest(base, box, q)), per_person)
+    return [{"kind": "shelter", "id": s.pk, "name": s.name, "latitude": s.latitude, "longitude": s.longitude,
+             "status": s.status, "capacity": s.capacity, "occupancy": s.occupancy,
+             "available_capacity": s.available, "location_approximate": s.location_approximate,
+             "is_synthetic": s.is_synthetic} for s in rows]
+
+
+def _warehouse_rows(user, box, q: NearbyQuery) -> list[dict]:
+    qs = _visible(user, Warehouse.objects.filter(archived_at__isnull=True))
+    if q.item is not None:  # a semi-join on the item's lots: only warehouses holding it are ranked
+        qs = qs.filter(pk__in=Lot.objects.filter(item=q.item, archived_at__isnull=True, balance__gt=0)
+                       .values("warehouse_id"))
+    qs = _nearest(qs, box, q)
+    if q.item is not None:
+        own = (Lot.objects.filter(warehouse=OuterRef("pk"), item=q.item, archived_at__isnull=True)
+               .order_by().values("warehouse").annotate(s=Sum("balance")).values("s"))
+        qs = qs.annotate(own=Coalesce(Subquery(own, output_field=DecimalField(max_digits=14, decimal_places=3)),
+                                      Value(Decimal(0)), output_field=DecimalField(max_digits=14,
+                                                                                    decimal_places=3)))
+        qs = qs.filter(own__gt=0)
+    out = []
+    for w in qs:
+        row = {"kind": "warehouse", "id": w.pk, "name": w.name, "latitude": w.latitude, "longitude": w.longitude,
+               "level": w.level, "is_synthetic": w.is_synthetic}
+        if q.item is not None:
+            row["available_quantity"] = {"own": float(w.own), "agreement": 0.0, "total": float(w.own),
+                                         "unit": q.item.unit}
+            row["stock_source"] = "own"
+        out.append(row)
+    return out
+
+
+def _agreement_rows(box, q: NearbyQuery) -> list[dict]:
+    """Agreement reserves of the item, placed at the supplier enterprise (when registered with a location)."""
+    Line = optional_model("ReserveLine")
+    if Line is None or q.item is None:
+        return []
+    today = timezone.localdate()
+    lines = (Line.objects.filter(item=q.item, archived_at__isnull=True, agreement__archived_at__isnull=True,
+                                 agreement__valid_from__lte=today, agreement__valid_until__gte=today,
+                                 **{f"agreement__enterprise__{k}": v for k, v in box.items()}))
+    out: dict[int, dict] = {}
+    for line in lines.values("agreement_id", "agreement__contract_number", "agreement__supplier_name",
+                             "agreement__delivery_hours", "agreement__enterprise__latitude",
+                             "agreement__enterprise__longitude", "quantity"):
+        row = out.setdefault(line["agreement_id"], {
+            "kind": "warehouse", "stock_source": "agreement", "id": line["agreement_id"],
+            "name": f'{line["agreement__supplier_name"]}（{line["agreement__contract_number"]}）',
+            "latitude": line["agreement__enterprise__latitude"],
+            "longitude": line["agreement__enterprise__longitude"],
+            "delivery_hours": line["agreement__delivery_hours"],
+            "available_quantity": {"own": 0.0, "agreement": 0.0, "total": 0.0, "unit": q.item.unit}})
+        row["available_quantity"]["agreement"] += float(line["quantity"])
+        row["available_quantity"]["total"] += float(line["quantity"])
+    return list(out.values())
+
+
+def _team_rows(user, box, q: NearbyQuery) -> list[dict]:
+    Team = optional_model("RescueTeam")
+    qs = _nearest(_visible(user, Team.objects.filter(archived_at__isnull=True)), box, q)
+    return [{"kind": "team", "id": t.pk, "name": t.name, "latitude": t.latitude, "longitude": t.longitude,
+             "team_kind": t.kind, "readiness": t.readiness, "is_synthetic": t.is_synthetic} for t in qs]
+
+
+def _expert_rows(user, box, q: NearbyQuery) -> list[dict]:
+    Expert = optional_model("Expert")
+    qs = _nearest(_visible(user, Expert.objects.filter(archived_at__isnull=True)), box, q)
+    return [{"kind": "expert", "id": e.pk, "name": e.name, "latitude": e.latitude, "longitude": e.longitude,
+             "fields": e.field_codes, "available": e.available, "is_synthetic": e.is_synthetic} for e in qs]
+
+
+def nearby(user, q: NearbyQuery) -> list[dict]:
+    """The `limit` nearest resources of the asked kinds, nearest first (haversine).
+
+    Candidates are fetched inside a lat/lng box that widens ×4 from 500 m until enough of them lie within the
+    box's inscribed circle (so no nearer row can be outside the box), past 64 km, then without a box; each
+    kind's query returns at most `limit` rows (`_nearest`)."""
+    per_person = services.area_per_person() if "shelter" in q.kinds else None
+    radius: float | None = FIRST_RADIUS_M
+    while True:
+        box = bbox(q.lat, q.lng, radius) if radius is not None else {}
+        rows: list[dict] = []
+        if "shelter" in q.kinds:
+            rows += _shelter_rows(user, box, per_person, q)
+        if "warehouse" in q.kinds:
+            rows += _warehouse_rows(user, box, q) + _agreement_rows(box, q)
+        if "team" in q.kinds:
+            rows += _team_rows(user, box, q)
+        if "expert" in q.kinds:
+            rows += _expert_rows(user, box, q)
+        for row in rows:
+            row["distance_m"] = (round(haversine_m(q.lat, q.lng, row["latitude"], row["longitude"]), 1)
+                                 if row["latitude"] is not None and row["longitude"] is not None else None)
+        located = sorted((r for r in rows if r["distance_m"] is not None),
+                         key=lambda r: (r["distance_m"], r["kind"], r["id"]))
+        inside = [r for r in located if radius is None or r["distance_m"] <= radius]
+        if radius is None or len(inside) >= q.limit:
+            return inside[:q.limit]
+        radius = radius * GROWTH if radius < MAX_RADIUS_M else None

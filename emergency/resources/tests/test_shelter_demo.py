@@ -1,0 +1,32 @@
+"""Use case: the demo system shows a shelter in every subdistrict — the four of the plan notice plus
+synthetic ones, flagged — and a few warehouses with stock received through the ledger."""
+
+from __future__ import annotations
+
+from conftest import make_user
+from emergency.core.models import Division
+from emergency.resources.demo import load_demo_resources
+from emergency.resources.models import Lot, Shelter, StockMovement, Warehouse
+
+
+def test_every_subdistrict_gets_a_shelter_and_the_synthetic_ones_are_flagged(db):
+    make_user("bureau_staff", "bureau_staff")
+    counts = load_demo_resources()
+    for sub in Division.objects.filter(level="subdistrict"):
+        assert Shelter.objects.filter(division__path__startswith=sub.path).exists(), sub.name
+    synthetic = Shelter.objects.filter(is_synthetic=True)
+    assert counts["shelters"] == synthetic.count() == 6
+    assert all(s.data_note and s.location_approximate for s in synthetic)
+    assert not Shelter.objects.filter(name__in=["北宁公园", "王串场公园", "天津二中", "天津七十八中学"],
+                                      is_synthetic=True).exists()
+    assert Warehouse.objects.filter(is_synthetic=True).count() == counts["warehouses"] == 3
+    assert all(lot.balance > 0 for lot in Lot.objects.all())
+    assert StockMovement.objects.filter(kind="receipt").count() == Lot.objects.count()
+
+
+def test_loading_twice_adds_nothing(db):
+    make_user("bureau_staff", "bureau_staff")
+    load_demo_resources()
+    before = (Shelter.objects.count(), Warehouse.objects.count(), StockMovement.objects.count())
+    assert load_demo_resources() == {"shelters": 0, "warehouses": 0}
+    assert (Shelter.objects.count(), Warehouse.objects.count(), StockMovement.objects.count()) == before

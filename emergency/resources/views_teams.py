@@ -1,0 +1,396 @@
+"""Screens for rescue teams, experts, equipment and agreement reserves. Reads are scoped, writes go to services_teams."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from emergency.accounts.roles import BUREAU_ROLES, Role
+from emergency.core.audit import audit_record
+from emergency.core.forms import add_validation_errors
+from emergency.core.models import AuditEvent
+from emergency.core.scoping import get_for_user, scope_queryset
+from emergency.core.views import business_required
+from emergency.lib.masking import mask_phone
+from emergency.lib.xlsx import XLSX_MIME, build_xlsx
+
+from . import services_teams as svc
+from .forms_teams import (
+    EquipmentFilter,
+    EquipmentForm,
+    EquipmentStatusForm,
+    ExpertFilter,
+    ExpertForm,
+    MemberForm,
+    ReadinessForm,
+    ReserveFilter,
+    ReserveForm,
+    ReserveLineFormSet,
+    SocialRecordForm,
+    TeamFilter,
+    TeamForm,
+)
+from .imports import ExpertImport, TeamImport, equipment_headers, equipment_values, expert_values, team_values
+from .models_teams import Equipment, Expert, RescueTeam, ReserveAgreement, ReserveLine
+from .services import NotAllowed
+
+PAGE_SIZE = 50
+# The command platform's users: the bureau, subdistricts and departments (read-only). Enterprises, experts and the
+# separated administrators get 403.
+RESOURCE_ROLES = frozenset({*BUREAU_ROLES, Role.SUBDISTRICT, Role.DEPARTMENT})
+
+
+def resources_required(view):
+    @business_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.role not in RESOURCE_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _xlsx(request, *, title: str, filename: str, headers, rows, object_type: str) -> HttpResponse:
+    data = build_xlsx(title=title, headers=headers, rows=rows)
+    audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, object_type=object_type,
+                 object_repr=title, changes={"filters": request.GET.urlencode()})
+    resp = HttpResponse(data, content_type=XLSX_MIME)
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+def _service_call(form, fn, **kwargs):
+    """Run a service; a ValidationError lands on the form, NotAllowed is a 403. Returns the result or None."""
+    try:
+        return fn(**kwargs)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except ValidationError as exc:
+        add_validation_errors(form, exc)
+        return None
+
+
+# --- teams ---------------------------------------------------------------------------------------
+
+def _teams():
+    return RescueTeam.objects.filter(archived_at__isnull=True).select_related("division")
+
+
+def _team_filter(request):
+    return TeamFilter(request.GET, scope_queryset(request.user, _teams()))
+
+
+@require_GET
+@resources_required
+def team_list(request):
+    f = _team_filter(request)
+    page = _page(request, f.qs.annotate(n_members=Count("members")).order_by("name", "pk"))
+    return render(request, "resources/team_list.html", {
+        "page": page, "filter": f, "query": request.GET.urlencode(),
+        "can_create": svc.may_create_team(request.user)})
+
+
+@require_GET
+@resources_required
+def team_export(request):
+    qs = _team_filter(request).qs.order_by("name", "pk")
+    return _xlsx(request, title=_("Rescue teams"), filename="rescue-teams.xlsx", headers=TeamImport().header_labels(),
+                 rows=(team_values(t) for t in qs.iterator(chunk_size=500)), object_type="resources.RescueTeam")
+
+
+def _team_detail(request, team, *, status=200, **forms):
+    user = request.user
+    today = timezone.localdate()
+    members = list(team.members.filter(archived_at__isnull=True))
+    for m in members:
+        m.masked_phone = mask_phone(m.phone) if m.phone else ""
+        m.cert_state = m.certificate_state(today)
+    can_write = svc.may_manage_team(user, team)
+    return render(request, "resources/team_detail.html", {
+        "team": team, "members": members, "can_write": can_write,
+        "records": team.social_records.filter(archived_at__isnull=True).select_related("created_by"),
+        "equipment": team.equipment.filter(archived_at__isnull=True),
+        "readiness_form": forms.get("readiness_form") or ReadinessForm(initial={"readiness": team.readiness}),
+        "member_form": forms.get("member_form") or MemberForm(),
+        "record_form": forms.get("record_form") or SocialRecordForm(),
+    }, status=status)
+
+
+def _get_team(request, pk):
+    team, _can = get_for_user(request.user, _teams().select_related("owner_department"), pk=pk)
+    return team
+
+
+@require_GET
+@resources_required
+def team_detail(request, pk: int):
+    return _team_detail(request, _get_team(request, pk))
+
+
+@resources_required
+def team_create(request):
+    if not svc.may_create_team(request.user):
+        raise PermissionDenied
+    form = TeamForm(request.POST or None, divisions=svc.team_divisions_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        team = _service_call(form, svc.team_create, acting_user=request.user, **form.cleaned_data)
+        if team is not None:
+            messages.success(request, _("Saved."))
+            return redirect("resources:team_detail", pk=team.pk)
+    return render(request, "resources/team_form.html", {"form": form, "creating": True},
+                  status=400 if form.errors else 200)
+
+
+@resources_required
+def team_edit(request, pk: int):
+    team = _get_team(request, pk)
+    if not svc.may_manage_team(request.user, team):
+        raise PermissionDenied
+    initial = {f: getattr(team, f) for f in svc.TEAM_FIELDS}
+    form = TeamForm(request.POST or None, initial=initial, divisions=svc.team_divisions_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
+        try:
+            svc.team_update(acting_user=request.user, team=team, data=data)
+        except NotAllowed:
+            raise PermissionDenied from None
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("resources:team_detail", pk=team.pk)
+    return render(request, "resources/team_form.html", {"form": form, "team": team},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@resources_required
+def team_readiness(request, pk: int):
+    team = _get_team(request, pk)
+    form = ReadinessForm(request.POST)
+    if form.is_valid() and _service_call(form, svc.team_set_readiness, acting_user=request.user, team=team,
+                                         **form.cleaned_data) is not None:
+        messages.success(request, _("Readiness changed."))
+        return redirect("resources:team_detail", pk=team.pk)
+    if not svc.may_manage_team(request.user, team):
+        raise PermissionDenied
+    return _team_detail(request, team, status=400, readiness_form=form)
+
+
+@require_POST
+@resources_required
+def team_member_add(request, pk: int):
+    team = _get_team(request, pk)
+    form = MemberForm(request.POST)
+    if form.is_valid() and _service_call(form, svc.member_add, acting_user=request.user, team=team,
+                                         **form.cleaned_data) is not None:
+        messages.success(request, _("Member added."))
+        return redirect("resources:team_detail", pk=team.pk)
+    if not svc.may_manage_team(request.user, team):
+        raise PermissionDenied
+    return _team_detail(request, team, status=400, member_form=form)
+
+
+@require_POST
+@resources_required
+def team_record_add(request, pk: int):
+    team = _get_team(request, pk)
+    form = SocialRecordForm(request.POST)
+    if form.is_valid() and _service_call(form, svc.social_record_add, acting_user=request.user, team=team,
+                                         **form.cleaned_data) is not None:
+        messages.success(request, _("Record added."))
+        return redirect("resources:team_detail", pk=team.pk)
+    if not svc.may_manage_team(request.user, team):
+        raise PermissionDenied
+    return _team_detail(request, team, status=400, record_form=form)
+
+
+# --- experts -------------------------------------------------------------------------------------
+
+def _expert_filter(request):
+    return ExpertFilter(request.GET, scope_queryset(request.user, Expert.objects.filter(archived_at__isnull=True)))
+
+
+@require_GET
+@resources_required
+def expert_list(request):
+    f = _expert_filter(request)
+    page = _page(request, f.qs.order_by("name", "pk"))
+    for e in page:
+        e.masked_phone = mask_phone(e.phone)
+    return render(request, "resources/expert_list.html", {
+        "page": page, "filter": f, "query": request.GET.urlencode(), "can_create": svc.is_bureau(request.user)})
+
+
+@require_GET
+@resources_required
+def expert_export(request):
+    qs = _expert_filter(request).qs.order_by("name", "pk")
+    return _xlsx(request, title=_("Experts"), filename="experts.xlsx", headers=ExpertImport().header_labels(),
+                 rows=(expert_values(e) for e in qs.iterator(chunk_size=500)), object_type="resources.Expert")
+
+
+@require_GET
+@resources_required
+def expert_detail(request, pk: int):
+    expert, _can = get_for_user(request.user, Expert.objects.filter(archived_at__isnull=True), pk=pk)
+    return render(request, "resources/expert_detail.html", {"expert": expert,
+                                                            "can_write": svc.is_bureau(request.user)})
+
+
+@resources_required
+def expert_create(request):
+    if not svc.is_bureau(request.user):
+        raise PermissionDenied
+    form = ExpertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        expert = _service_call(form, svc.expert_create, acting_user=request.user, **form.data_for_service())
+        if expert is not None:
+            messages.success(request, _("Saved."))
+            return redirect("resources:expert_detail", pk=expert.pk)
+    return render(request, "resources/expert_form.html", {"form": form, "creating": True},
+                  status=400 if form.errors else 200)
+
+
+@resources_required
+def expert_edit(request, pk: int):
+    expert, _can = get_for_user(request.user, Expert.objects.filter(archived_at__isnull=True), pk=pk)
+    if not svc.is_bureau(request.user):
+        raise PermissionDenied
+    form = ExpertForm(request.POST or None, initial=ExpertForm.initial_for(expert))
+    if request.method == "POST" and form.is_valid():
+        if _service_call(form, svc.expert_update, acting_user=request.user, expert=expert,
+                         data=form.data_for_service()) is not None:
+            messages.success(request, _("Saved."))
+            return redirect("resources:expert_detail", pk=expert.pk)
+    return render(request, "resources/expert_form.html", {"form": form, "expert": expert},
+                  status=400 if form.errors else 200)
+
+
+# --- equipment -----------------------------------------------------------------------------------
+
+def _equipment():
+    return Equipment.objects.filter(archived_at__isnull=True).select_related("team__division",
+                                                                             "warehouse__division")
+
+
+def _equipment_filter(request):
+    return EquipmentFilter(request.GET, scope_queryset(request.user, _equipment()))
+
+
+@require_GET
+@resources_required
+def equipment_list(request):
+    f = _equipment_filter(request)
+    page = _page(request, f.qs.order_by("name", "pk"))
+    can_create = svc.is_bureau(request.user) or request.user.role == Role.SUBDISTRICT
+    return render(request, "resources/equipment_list.html", {
+        "page": page, "filter": f, "query": request.GET.urlencode(), "can_create": can_create})
+
+
+@require_GET
+@resources_required
+def equipment_export(request):
+    qs = _equipment_filter(request).qs.order_by("name", "pk")
+    return _xlsx(request, title=_("Equipment"), filename="equipment.xlsx", headers=equipment_headers(),
+                 rows=(equipment_values(e) for e in qs.iterator(chunk_size=500)), object_type="resources.Equipment")
+
+
+def _equipment_detail(request, equipment, *, status=200, form=None):
+    return render(request, "resources/equipment_detail.html", {
+        "equipment": equipment, "can_write": svc.may_manage_equipment(request.user, equipment),
+        "log": equipment.status_log.select_related("by")[:100],
+        "form": form or EquipmentStatusForm(), "final": equipment.is_final}, status=status)
+
+
+@require_GET
+@resources_required
+def equipment_detail(request, pk: int):
+    equipment, _can = get_for_user(request.user, _equipment(), pk=pk)
+    return _equipment_detail(request, equipment)
+
+
+@resources_required
+def equipment_create(request):
+    user = request.user
+    if not (svc.is_bureau(user) or user.role == Role.SUBDISTRICT):
+        raise PermissionDenied
+    form = EquipmentForm(request.POST or None, teams=svc.teams_for(user), warehouses=svc.warehouses_for(user),
+                         initial={"team": request.GET.get("team")})
+    if request.method == "POST" and form.is_valid():
+        equipment = _service_call(form, svc.equipment_create, acting_user=user, **form.cleaned_data)
+        if equipment is not None:
+            messages.success(request, _("Saved."))
+            return redirect("resources:equipment_detail", pk=equipment.pk)
+    return render(request, "resources/equipment_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+@resources_required
+def equipment_status(request, pk: int):
+    equipment, _can = get_for_user(request.user, _equipment(), pk=pk)
+    form = EquipmentStatusForm(request.POST)
+    if form.is_valid() and _service_call(form, svc.equipment_set_status, acting_user=request.user,
+                                         equipment=equipment, **form.cleaned_data) is not None:
+        messages.success(request, _("Status changed."))
+        return redirect("resources:equipment_detail", pk=equipment.pk)
+    if not svc.may_manage_equipment(request.user, equipment):
+        raise PermissionDenied
+    return _equipment_detail(request, equipment, status=400, form=form)
+
+
+# --- agreement reserves --------------------------------------------------------------------------
+
+@require_GET
+@resources_required
+def reserve_list(request):
+    today = timezone.localdate()
+    qs = scope_queryset(request.user, ReserveAgreement.objects.filter(archived_at__isnull=True))
+    f = ReserveFilter(request.GET, qs)
+    page = _page(request, f.qs.select_related("enterprise").annotate(n_lines=Count("lines"))
+                 .order_by("-valid_until", "contract_number"))
+    for a in page:
+        a.is_current = a.valid_from <= today <= a.valid_until
+    return render(request, "resources/reserve_list.html", {
+        "page": page, "filter": f, "query": request.GET.urlencode(), "can_create": svc.is_bureau(request.user)})
+
+
+@require_GET
+@resources_required
+def reserve_detail(request, pk: int):
+    lines = ReserveLine.objects.filter(archived_at__isnull=True).select_related("item")
+    agreement, _can = get_for_user(request.user, ReserveAgreement.objects.filter(archived_at__isnull=True)
+                                   .select_related("enterprise").prefetch_related(Prefetch("lines", lines)), pk=pk)
+    return render(request, "resources/reserve_detail.html", {
+        "agreement": agreement, "is_current": agreement.is_valid_on(timezone.localdate())})
+
+
+@resources_required
+def reserve_create(request):
+    if not svc.is_bureau(request.user):
+        raise PermissionDenied
+    form = ReserveForm(request.POST or None)
+    lines = ReserveLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        rows = [ln.cleaned_data for ln in lines if ln.cleaned_data and not ln.cleaned_data.get("DELETE")]
+        agreement = _service_call(form, svc.reserve_create, acting_user=request.user, lines=rows,
+                                  **form.cleaned_data)
+        if agreement is not None:
+            messages.success(request, _("Saved."))
+            return redirect("resources:reserve_detail", pk=agreement.pk)
+    bad = bool(form.errors or (request.method == "POST" and (lines.errors or lines.non_form_errors())))
+    return render(request, "resources/reserve_form.html", {"form": form, "lines": lines},
+                  status=400 if bad else 200)
