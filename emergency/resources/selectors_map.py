@@ -208,10 +208,11 @@ def _warehouse_rows(user, box, q: NearbyQuery) -> list[dict]:
     qs = _visible(user, Warehouse.objects.filter(archived_at__isnull=True))
     if q.item is not None:  # a semi-join on the item's lots: only warehouses holding it are ranked
         qs = qs.filter(pk__in=Lot.objects.filter(item=q.item, archived_at__isnull=True, balance__gt=0)
-                       .values("warehouse_id"))
+                       .exclude(expires_on__lt=timezone.localdate()).values("warehouse_id"))
     qs = _nearest(qs, box, q)
     if q.item is not None:
         own = (Lot.objects.filter(warehouse=OuterRef("pk"), item=q.item, archived_at__isnull=True)
+               .exclude(expires_on__lt=timezone.localdate())  # expired stock is not available
                .order_by().values("warehouse").annotate(s=Sum("balance")).values("s"))
         qs = qs.annotate(own=Coalesce(Subquery(own, output_field=DecimalField(max_digits=14, decimal_places=3)),
                                       Value(Decimal(0)), output_field=DecimalField(max_digits=14,

@@ -141,7 +141,9 @@ def stock_issue(*, acting_user, warehouse: Warehouse, item, quantity, reason: st
     q = _quantity(quantity)
     if reason not in (Reason.INCIDENT, Reason.SHELTER):
         raise ValidationError({"reason": _("An issue goes to an incident or a shelter.")})
+    # Expired lots are never issued: they leave through an adjustment or a disposal.
     lots = list(Lot.objects.select_for_update().filter(warehouse=warehouse, item=item, balance__gt=0)
+                .exclude(expires_on__lt=timezone.localdate())
                 .order_by(F("expires_on").asc(nulls_last=True), "pk"))
     available = sum((lot.balance for lot in lots), Decimal(0))
     if available < q:
