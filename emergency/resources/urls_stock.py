@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_stock
+from . import views_catalogue, views_stock
 
 urlpatterns = [
     path("warehouses/", views_stock.warehouse_list, name="warehouse_list"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("ledger/", views_stock.stock_ledger, name="stock_ledger"),
     path("ledger/export.xlsx", views_stock.stock_ledger_export, name="stock_ledger_export"),
     path("alerts/", views_stock.stock_alerts, name="stock_alerts"),
+    path("catalogue/", views_catalogue.catalogue, name="catalogue"),
 ]
