@@ -310,4 +310,5 @@ class ShelterStay(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.head_name} ×{self.people} @ {self.shelter}"
+from .models_documents import *  # noqa: E402,F401,F403
 from .models_teams import *  # noqa: E402,F401,F403

@@ -36,3 +36,8 @@ from .models_teams import (  # noqa: E402
 for model in (RescueTeam, TeamMember, SocialForceRecord, Expert, Equipment, EquipmentStatusLog, ReserveAgreement,
               ReserveLine):
     scoping.register(model, scoping.ScopeSpec(everyone=True))
+
+from .models_documents import StockDocument, StockDocumentLine  # noqa: E402
+
+for model in (StockDocument, StockDocumentLine):
+    scoping.register(model, scoping.ScopeSpec(everyone=True))
