@@ -79,3 +79,27 @@ def test_the_prevention_benchmark_reports_every_view_for_both_users_and_the_expo
     assert len(exports) == 2
     only(lines, r"peak RSS ratio 2,000 / 2,000 rows: ×\d\.\d\d; growth during the export .*: (flat|GROWS)")
     only(lines, rf"time to export 2,000 rows: {NUMBER} s")
+
+
+def test_the_resources_benchmark_reports_nearby_the_stock_pages_and_a_true_ledger_after_concurrent_issues(tmp_path):
+    lines = run_benchmark("resources.py", "--resources", "400", "--movements", "2000", "--runs", "2", "--warmup", "1",
+                          "--threads", "2", "--issue-seconds", "1", tmp_path=tmp_path)
+
+    assert lines[0].startswith("resources benchmark — SQLite ")
+    only(lines, r"data: 400 resources \(100 shelters, 100 warehouses, 120 teams, 80 experts\) in .*; "
+                r"40 supply items, 100 lots, 2,000 stock movements, \d+ shelter stays; .*")
+    only(lines, r"view +label +median_ms +p95_ms +max_ms +queries +of_app +rows +kB")
+    for label in ("shelter,warehouse,team, item", "shelter,warehouse,team", "shelter,warehouse,team,expert, item"):
+        row = only(lines, rf"nearby +{re.escape(label)} +{NUMBER} +{NUMBER} +{NUMBER} +(\d+) +(\d+) +(\d+) +\d+")
+        queries, of_app, rows = map(int, row.groups())
+        assert 0 < of_app < queries
+        assert rows == 20  # limit=20, and 400 resources in the box are more than enough
+    for view in ("warehouse detail", "warehouse list"):
+        row = only(lines, rf"{view} +.+? +{NUMBER} +{NUMBER} +{NUMBER} +(\d+) +(\d+) +\d+")
+        assert 0 < int(row[2]) < int(row[1])
+    only(lines, rf"target nearby p95 < 50 ms: (PASS|FAIL) \(worst p95 {NUMBER} ms\)")
+    only(lines, r"concurrent issues: 2 threads for .* via services\.stock_issue_lot")
+    issued = only(lines, r"issued ([\d,]+), refused [\d,]+ \(lot empty\), errors [\d,]+; .* issues/s; .*")
+    assert int(issued[1].replace(",", "")) > 0
+    only(lines, r"ledger check over all 120 lots \(.*\): balance = sum of movements: PASS; "
+                r"negative balances: PASS \(none\)")

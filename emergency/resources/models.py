@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -105,7 +106,7 @@ class StockMovement(models.Model):
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt", _("Receipt")
-        ISSUE = "issue", _("Issue")
+        ISSUE = "issue", pgettext_lazy("stock", "Issue")
         TRANSFER_OUT = "transfer_out", _("Transfer out")
         TRANSFER_IN = "transfer_in", _("Transfer in")
         RETURN = "return", _("Return or recovery")
@@ -120,7 +121,7 @@ class StockMovement(models.Model):
         TRANSFER = "transfer", _("Transfer")
         RECOVERY = "recovery", _("Return after use")
         LOST = "lost", _("Lost")
-        FOUND = "found", _("Found")
+        FOUND = "found", pgettext_lazy("stock", "Found")
         DAMAGED = "damaged", _("Damaged")
         EXPIRED = "expired", _("Expired")
         SCRAPPED = "scrapped", _("Scrapped")
@@ -217,9 +218,9 @@ class MinimumStock(BaseModel):
 
 class Shelter(BaseModel):
     class Kind(models.TextChoices):
-        EMERGENCY = "emergency", _("Emergency")
-        FIXED = "fixed", _("Fixed")
-        CENTRAL = "central", _("Central")
+        EMERGENCY = "emergency", pgettext_lazy("shelter kind", "Emergency")
+        FIXED = "fixed", pgettext_lazy("shelter kind", "Fixed")
+        CENTRAL = "central", pgettext_lazy("shelter kind", "Central")
 
     class StayClass(models.TextChoices):
         I = "I", "Ⅰ"  # noqa: E741 - the standard's numeral
@@ -232,10 +233,10 @@ class Shelter(BaseModel):
         COMMUNITY = "community", _("Community")
 
     class Status(models.TextChoices):
-        STANDBY = "standby", _("Standby")
-        OPEN = "open", _("Open")
-        FULL = "full", _("Full")
-        CLOSED = "closed", _("Closed")
+        STANDBY = "standby", pgettext_lazy("shelter", "Standby")
+        OPEN = "open", pgettext_lazy("shelter", "Open")
+        FULL = "full", pgettext_lazy("shelter", "Full")
+        CLOSED = "closed", pgettext_lazy("shelter", "Closed")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from emergency.core.models import BaseModel, Department, Division
@@ -47,7 +48,7 @@ class RescueTeam(BaseModel):
         OTHER = "other", _("Other")
 
     class Readiness(models.TextChoices):
-        STANDBY = "standby", _("Standby")
+        STANDBY = "standby", pgettext_lazy("team", "Standby")
         DEPLOYED = "deployed", _("Deployed")
         UNAVAILABLE = "unavailable", _("Unavailable")
 
@@ -155,7 +156,7 @@ class Expert(BaseModel):
     field_geological = models.BooleanField(_("geological"), default=False)
     field_earthquake = models.BooleanField(_("earthquake"), default=False)
     field_work_safety = models.BooleanField(_("work safety"), default=False)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("expert", "title"), max_length=100, blank=True)
     unit = models.CharField(_("unit"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30)
     available = models.BooleanField(_("available"), default=True)

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.usefixtures("st_english_pages")
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    # Savepoints around the session save are bookkeeping, not reads that could grow with the rows.
+    return sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"])
 
 
 def test_every_business_user_sees_the_warehouse_list(client, department_clerk, st_district_wh, st_wh_a, st_wh_b):
