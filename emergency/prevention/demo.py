@@ -17,6 +17,7 @@ from emergency.core.models import Division
 from emergency.enterprises import services as enterprise_services
 from emergency.enterprises.models import Enterprise
 from emergency.lib.credit_code import complete
+from emergency.lib.geo import point_in_geometry
 
 from . import services
 from .models import ControlLevel, HiddenHazard, InspectionTask, RiskPoint
@@ -56,6 +57,8 @@ def load_demo_prevention(*, count: int = ENTERPRISE_COUNT) -> int:
     bureau = User.objects.get(username="bureau_staff")
     subs = list(Division.objects.filter(level=Division.Level.SUBDISTRICT).order_by("code"))
     centres = _points()
+    outline = json.loads((Path(settings.BASE_DIR) / "static" / "geo" / "hebei_district.geojson").read_text(
+        encoding="utf-8"))["features"][0]["geometry"]
     created = []
     for i in range(count):
         sub = subs[i % len(subs)]
@@ -64,12 +67,15 @@ def load_demo_prevention(*, count: int = ENTERPRISE_COUNT) -> int:
         if Enterprise.objects.filter(name=name).exists():
             continue
         lat, lng = centres.get(sub.code, (39.1598, 117.1962))
+        plat, plng = round(lat + rng.uniform(-0.005, 0.005), 6), round(lng + rng.uniform(-0.005, 0.005), 6)
+        if not point_in_geometry(plng, plat, outline):
+            plat, plng = lat, lng  # jitter pushed it over the district boundary
         communities = list(sub.children.filter(level=Division.Level.COMMUNITY))
         ent = enterprise_services.enterprise_create(
             acting_user=bureau, name=name, credit_code=complete(f"91120105MA{i + 100:07d}"), industry=industry,
             above_scale=rng.random() < 0.7, employees=rng.randint(20, 600),
             division=rng.choice(communities) if communities else sub, address=f"河北区{sub.name}示例路{i + 1}号（虚构）",
-            latitude=round(lat + rng.uniform(-0.005, 0.005), 6), longitude=round(lng + rng.uniform(-0.005, 0.005), 6),
+            latitude=plat, longitude=plng,
             legal_representative=f"法人{i + 1}", principal=f"负责人{i + 1}", principal_phone=f"1390000{i:04d}",
             safety_manager=f"安全员{i + 1}", safety_manager_phone=f"1380000{i:04d}",
             standardisation=rng.choice(["level2", "level3", "small", "none"]),
