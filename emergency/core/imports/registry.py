@@ -10,6 +10,7 @@ first time a spec is looked up, so registering is just calling `register_spec()`
 
 from __future__ import annotations
 
+import abc
 import datetime
 import decimal
 from collections.abc import Callable, Iterable
@@ -135,7 +136,7 @@ def cell_bool(value: Any, *, label: str) -> bool:
     raise RowError(_("%(column)s must be 是 or 否, not “%(value)s”.") % {"column": label, "value": text})
 
 
-class ImportSpec:
+class ImportSpec(abc.ABC):
     """Subclass per register; instances are registered with `register_spec`."""
 
     name: str = ""
@@ -150,18 +151,19 @@ class ImportSpec:
     def who_may_import(self, user) -> bool:
         return can_see_business(user)
 
-    def prepare(self, context: ImportContext) -> None:
+    def prepare(self, context: ImportContext) -> None:  # noqa: B027 - optional hook, empty by default
         """Load lookups once per pass (not once per row)."""
 
+    @abc.abstractmethod
     def clean_row(self, values: dict[str, Any], context: ImportContext) -> dict[str, Any]:
-        raise NotImplementedError
+        """Validate one row; raise RowError with every reason it is bad."""
 
     def display_row(self, cleaned: dict[str, Any]) -> list[str]:
         return [cell_text(cleaned.get(c.key)) for c in self.columns]
 
+    @abc.abstractmethod
     def commit_row(self, cleaned: dict[str, Any], acting_user, context: ImportContext) -> Any:
         """Create one record through the domain service (never `.save()`)."""
-        raise NotImplementedError
 
     def commit(self, rows: Iterable[tuple[int, dict[str, Any]]], acting_user, *,
                context: ImportContext | None = None, progress: Callable[[int], None] | None = None) -> int:
