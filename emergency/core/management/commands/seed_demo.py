@@ -4,7 +4,7 @@ from emergency.core import demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo accounts and synthetic communities (idempotent)."
+    help = "Load the demo data of every domain (idempotent) and print the demo accounts."
 
     def handle(self, *args, **options):
         accounts = demo.load_demo()
@@ -15,7 +15,10 @@ class Command(BaseCommand):
         from emergency.resources.demo import load_demo_resources
 
         load_demo_resources()
-        accounts += [(u, "Department user") for u, _n, _d in demo.DEMO_DEPARTMENT_ACCOUNTS]
+        from emergency.accounts.models import User
+
+        accounts += [(u.username, u.get_role_display()) for u in User.objects.filter(
+            username__in=[name for name, _n, _d in demo.DEMO_DEPARTMENT_ACCOUNTS]).order_by("username")]
         self.stdout.write(f"Demo accounts (password {demo.DEMO_PASSWORD}):")
         for username, role in accounts:
             self.stdout.write(f"  {username:<14} {role}")
