@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,6 +41,35 @@ def business_required(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def roles_required(roles):
+    """A view decorator: a business user whose role is in `roles`, else 403 (one per domain)."""
+
+    def decorate(view):
+        @business_required
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def district_map_config(layers: list[dict]) -> dict:
+    """The configuration static/js/map.js reads: outline, subdistrict labels, tiles and point layers."""
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "outlineUrl": _static("geo/hebei_district.geojson"),
+        "subdistrictsUrl": _static("geo/subdistricts.geojson"),
+        "center": [39.1598, 117.1962],
+        "zoom": 13,
+        "layers": layers,
+    }
 
 
 def healthz(request):
@@ -251,15 +282,7 @@ def department_detail(request, pk: int):
 
 @business_required
 def map_view(request):
-    config = {
-        "tileUrl": settings.MAP_TILE_URL,
-        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        "outlineUrl": _static("geo/hebei_district.geojson"),
-        "subdistrictsUrl": _static("geo/subdistricts.geojson"),
-        "center": [39.1598, 117.1962],
-        "zoom": 13,
-        "layers": [{"name": _("Communities"), "url": reverse("core:division_points"), "cluster": True}],
-    }
+    config = district_map_config([{"name": _("Communities"), "url": reverse("core:division_points"), "cluster": True}])
     return render(request, "core/map.html", {"map_config": config})
 
 

@@ -21,7 +21,7 @@ from emergency.core.forms import AttachmentForm, add_validation_errors
 from emergency.core.models import AuditEvent, Department
 from emergency.core.scoping import acting_department_ids, get_for_user, scope_queryset
 from emergency.core.services import UnknownDepartments
-from emergency.core.views import attach_upload, business_required
+from emergency.core.views import attach_upload, roles_required
 from emergency.lib.docx import DOCX_MIME
 from emergency.lib.xlsx import XLSX_MIME
 
@@ -35,15 +35,7 @@ SESSION_KEY = "plan_import_preview"
 PLAN_ROLES = frozenset({*BUREAU_ROLES, Role.DEPARTMENT, Role.SUBDISTRICT})
 
 
-def plan_user_required(view):
-    @business_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in PLAN_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+plan_user_required = roles_required(PLAN_ROLES)
 ROLE_MARKS = {Assignment.Role.LEAD: "L", Assignment.Role.JOINT: "J", Assignment.Role.COOPERATING: "C"}
 EMPTY_CELL = "<td></td>"
 

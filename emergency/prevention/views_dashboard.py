@@ -6,18 +6,15 @@ the filtering). Departments, experts and the separated administrators get 403.
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.scoping import get_for_user
+from emergency.core.views import district_map_config, roles_required
 from emergency.enterprises.models import Enterprise
 
 from . import exports, selectors
@@ -27,16 +24,7 @@ PAGE_SIZE = 50
 VIEW_ROLES = BUREAU_ROLES | {Role.SUBDISTRICT, Role.ENTERPRISE}
 
 
-def regulator_view(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in VIEW_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+regulator_view = roles_required(VIEW_ROLES)
 
 
 def _bar(labels: list[str], series: list[tuple[str, list[int], str]]) -> dict:
@@ -139,15 +127,7 @@ def _level_layers() -> list[dict]:
 @regulator_view
 def risk_map(request):
     user = request.user
-    config = {
-        "tileUrl": settings.MAP_TILE_URL,
-        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        "outlineUrl": static("geo/hebei_district.geojson"),
-        "subdistrictsUrl": static("geo/subdistricts.geojson"),
-        "center": [39.1598, 117.1962],
-        "zoom": 13,
-        "layers": _level_layers(),
-    }
+    config = district_map_config(_level_layers())
     enterprise, points = None, []
     if request.GET.get("enterprise", "").isdigit():
         enterprise, _w = get_for_user(user, Enterprise.objects.all(), pk=int(request.GET["enterprise"]))

@@ -7,8 +7,6 @@ form error.
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,7 +22,7 @@ from emergency.core.attachments import attachment_add, attachments_of
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
 from emergency.core.scoping import get_for_user, scope_queryset
-from emergency.core.views import business_required
+from emergency.core.views import roles_required
 from emergency.enterprises.models import Enterprise
 
 from . import services
@@ -51,15 +49,7 @@ STATE_BADGE = {State.IDENTIFIED: "text-bg-secondary", State.REGISTERED: "text-bg
 TRANSITION_NOTES = {"reported": gettext_lazy("Reported"), "inspection": gettext_lazy("Found by inspection")}
 
 
-def hazard_user_required(view):
-    @business_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in HAZARD_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+hazard_user_required = roles_required(HAZARD_ROLES)
 
 
 def _hazards(user):

@@ -3,7 +3,6 @@ live preview, and the QR code that opens the phone check page."""
 
 from __future__ import annotations
 
-import functools
 import io
 
 import segno
@@ -22,7 +21,7 @@ from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.forms import add_validation_errors
 from emergency.core.rules import rule_value
 from emergency.core.scoping import get_for_user, scope_queryset
-from emergency.core.views import business_required
+from emergency.core.views import roles_required
 from emergency.enterprises.models import Enterprise
 
 from . import selectors, services
@@ -34,17 +33,7 @@ PREVENTION_ROLES = frozenset({*BUREAU_ROLES, Role.SUBDISTRICT, Role.ENTERPRISE})
 TASKS_SHOWN = 20
 
 
-def prevention_required(view):
-    """Dual prevention is for the bureau, the subdistricts and the enterprises."""
-
-    @business_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in PREVENTION_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+prevention_required = roles_required(PREVENTION_ROLES)
 
 
 def level_colour(level: int | None) -> str:

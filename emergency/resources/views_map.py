@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from emergency.core.views import district_map_config
 
 from . import selectors_map
 from .views_shelters import resources_required
@@ -21,16 +21,8 @@ def layer_names() -> dict[str, str]:
 @resources_required
 def resource_map(request):
     names = layer_names()
-    config = {
-        "tileUrl": settings.MAP_TILE_URL,
-        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        "outlineUrl": static("geo/hebei_district.geojson"),
-        "subdistrictsUrl": static("geo/subdistricts.geojson"),
-        "center": [39.1598, 117.1962],
-        "zoom": 13,
-        "layers": [{"name": names[kind], "url": reverse("resources:map_layer", args=[kind]), "cluster": True}
-                   for kind in selectors_map.available_layers()],
-    }
+    config = district_map_config([{"name": names[kind], "url": reverse("resources:map_layer", args=[kind]), "cluster": True}
+                   for kind in selectors_map.available_layers()])
     return render(request, "resources/map.html", {
         "map_config": config, "layers": [(k, names[k]) for k in selectors_map.available_layers()],
         "nav": "resources"})

@@ -3,7 +3,6 @@ creation, the QR code and the public page it opens (no login, no personal data).
 
 from __future__ import annotations
 
-import functools
 import io
 
 import segno
@@ -20,7 +19,7 @@ from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
 from emergency.core.scoping import get_for_user, scope_queryset
-from emergency.core.views import business_required
+from emergency.core.views import roles_required
 
 from . import selectors_map, services
 from .forms_shelters import CheckInForm, ShelterForm
@@ -33,17 +32,7 @@ STATUS_BADGES = {Shelter.Status.STANDBY: "secondary", Shelter.Status.OPEN: "succ
 FACILITIES = ("has_water", "has_power", "has_toilets", "has_medical", "has_supplies", "has_command")
 
 
-def resources_required(view):
-    """Emergency resources are for the bureau, the subdistricts and the departments."""
-
-    @business_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in RESOURCE_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+resources_required = roles_required(RESOURCE_ROLES)
 
 
 def facilities_of(shelter: Shelter) -> list[str]:

@@ -17,7 +17,7 @@ from emergency.core.audit import audit_record
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent
 from emergency.core.scoping import get_for_user, scope_queryset
-from emergency.core.views import business_required
+from emergency.core.views import roles_required
 from emergency.lib.masking import mask_phone
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx
 
@@ -47,16 +47,7 @@ PAGE_SIZE = 50
 RESOURCE_ROLES = frozenset({*BUREAU_ROLES, Role.SUBDISTRICT, Role.DEPARTMENT})
 
 
-def resources_required(view):
-    @business_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in RESOURCE_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+resources_required = roles_required(RESOURCE_ROLES)
 
 
 def _page(request, qs):
