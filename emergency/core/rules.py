@@ -36,6 +36,14 @@ RULE_DEFAULTS: tuple[RuleDefault, ...] = (
                 "Basic needs of affected people met within", "河北应急发〔2022〕5号 指标6", "V"),
     RuleDefault("shelter.area_per_person_m2", 1.5, "平方米", "Effective area per sheltered person",
                 "GB 21734-2008", "V"),
+    RuleDefault("shelter.area_per_person_by_kind_m2", {}, "平方米",
+                "Effective area per sheltered person for a shelter kind, e.g. {\"fixed\": 2.0} (kinds: emergency, "
+                "fixed, central); a kind not listed uses shelter.area_per_person_m2",
+                "DOMAIN.md §5: configurable per shelter type; none shipped, because the GB 51143-2015 figures by "
+                "kind are unverified [M] (GB 21734-2008's 1.5 m² applies to every kind)", "P"),
+    RuleDefault("resources.expiry_warning_days", 30, "天",
+                "Stock lots expiring within this many days (or expired) are alerts and reminders",
+                "Issue 5 default (configurable)", "P"),
     # Dual prevention (DOMAIN.md §3).
     RuleDefault("prevention.lec_values", {"l": [10, 6, 3, 1, 0.5, 0.2, 0.1], "e": [10, 6, 3, 2, 1, 0.5],
                                           "c": [100, 40, 15, 7, 3, 1]}, "",

@@ -1,8 +1,9 @@
 """API routes of emergency resources (mounted under /api/v1/resources/).
 
 - `GET nearby`: the nearest shelters (with available capacity), warehouses (with the available quantity of an
-  item: own stock from the lots, and agreement reserves as separate, marked rows), rescue teams (with
-  readiness) and experts, nearest first.
+  item: own stock from the lots plus the agreement reserves counted at the warehouse, marked; agreement
+  reserves without a warehouse as separate, marked rows at the supplier), rescue teams (with readiness) and
+  experts, nearest first.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def parse_nearby(params) -> selectors_map.NearbyQuery:
 
 QUANTITY = inline_serializer("NearbyQuantity", {
     "own": serializers.FloatField(help_text="Own stock: the sum of the warehouse's lot balances of the item."),
-    "agreement": serializers.FloatField(help_text="Agreement reserves (协议储备) of the item."),
+    "agreement": serializers.FloatField(help_text="Agreement reserves (协议储备) of the item counted here."),
     "total": serializers.FloatField(),
     "unit": serializers.CharField(),
 }, required=False)
@@ -93,8 +94,9 @@ RESULTS = inline_serializer("NearbyResult", {
     "capacity": serializers.IntegerField(required=False, help_text="Shelter: floor(area ÷ area per person)."),
     "occupancy": serializers.IntegerField(required=False, help_text="Shelter: people checked in."),
     "available_capacity": serializers.IntegerField(required=False, help_text="Shelter: places left."),
-    "stock_source": serializers.ChoiceField(choices=["own", "agreement"], required=False,
-                                            help_text="Warehouse with `item`: own stock or an agreement reserve."),
+    "stock_source": serializers.ChoiceField(
+        choices=["own", "agreement", "own+agreement"], required=False,
+        help_text="Warehouse with `item`: own stock, agreement reserves, or both counted at the warehouse."),
     "available_quantity": QUANTITY,
     "delivery_hours": serializers.IntegerField(required=False, help_text="Agreement reserve: delivery promise."),
     "readiness": serializers.ChoiceField(choices=["standby", "deployed", "unavailable"], required=False,
@@ -123,9 +125,11 @@ class NearbyView(APIView):
         operation_id="v1_resources_nearby",
         description=(
             "Resources ordered by great-circle distance from (lat, lon). Shelters carry `available_capacity`; "
-            "with `item`, warehouses holding it carry `available_quantity.own` (the sum of their lot balances) "
-            "and valid agreement reserves of the item appear as rows with `stock_source: agreement`, placed at "
-            "the supplier enterprise's registered location (a supplier without one is not listed); teams carry "
+            "with `item`, warehouses holding it carry `available_quantity`: `own` (the sum of their unexpired lot "
+            "balances), `agreement` (valid agreement reserves counted at the warehouse) and `total`, with "
+            "`stock_source` own, agreement or own+agreement; valid agreement reserves without a warehouse "
+            "appear as rows with `stock_source: agreement`, placed at the supplier enterprise's registered "
+            "location (a supplier without one is not listed); teams carry "
             "`readiness`. Candidates are prefiltered with a lat/lng bounding box that widens until the "
             "`limit` nearest are certain."),
         parameters=[

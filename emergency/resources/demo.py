@@ -1,5 +1,7 @@
 """Synthetic emergency-resource demo data: one synthetic shelter for every subdistrict that has none of the
-four named ones, and a few warehouses with stock received through the ledger. Everything is flagged synthetic."""
+four named ones, a few warehouses with stock received through the ledger, and agreement reserves (协议储备) —
+two counted at demo warehouses, one at its supplier. Everything is flagged synthetic (agreements, which have no
+flag, by a "DEMO-" contract number and their note)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from django.db import transaction
 from emergency.accounts.models import User
 from emergency.core.models import Division
 
-from . import services
+from . import services, services_teams
 from .models import Shelter, StockMovement, SupplyCategory, SupplyItem, Warehouse
 
 SYNTHETIC_NOTE = "虚构演示数据（合成避难场所）"
@@ -36,6 +38,17 @@ WAREHOUSES = [
     ("铁东路街应急物资点（虚构）", "subdistrict", "120105009",
      [("折叠床", 60, "T-2025-01"), ("棉被", 80, "T-2025-02")]),
 ]
+
+
+# (contract number, supplier, warehouse name or None (placed at a demo enterprise), delivery hours,
+#  [(item name, quantity)])
+AGREEMENTS = [
+    ("DEMO-XY-2025-01", "天津某饮用水有限公司（虚构）", "河北区应急物资储备库（虚构）", 12,
+     [("瓶装饮用水", 2000), ("方便食品", 1000)]),
+    ("DEMO-XY-2025-02", "天津某被服厂（虚构）", "铁东路街应急物资点（虚构）", 24, [("棉被", 300), ("帐篷", 50)]),
+    ("DEMO-XY-2025-03", "河北区某连锁超市（虚构）", None, 6, [("瓶装饮用水", 500), ("方便食品", 300)]),
+]
+AGREEMENT_NOTE = "虚构演示数据（协议储备）"
 
 
 def _centres() -> dict[str, tuple[float, float]]:
@@ -91,4 +104,62 @@ def load_demo_resources() -> dict[str, int]:
                 reason=StockMovement.Reason.PROCUREMENT, produced_on=today - datetime.timedelta(days=30),
                 note="演示数据")
         warehouses += 1
-    return {"shelters": shelters, "warehouses": warehouses}
+    agreements = _load_agreements(bureau, items, today)
+    documents = _load_documents(bureau, items)
+    return {"shelters": shelters, "warehouses": warehouses, "agreements": agreements, "documents": documents}
+
+
+DOCUMENT_NOTE = "演示数据"
+
+
+def _load_documents(bureau, items: dict[str, SupplyItem]) -> int:
+    """One stock document in each state a desk sees (executed, approved, draft), through the services; none
+    when documents exist already."""
+    from . import services_documents as docs
+    from .models_documents import StockDocument
+
+    if StockDocument.objects.exists():
+        return 0
+    district = Warehouse.objects.filter(name=WAREHOUSES[0][0]).first()
+    guangfu = Warehouse.objects.filter(name=WAREHOUSES[1][0]).first()
+    approver = User.objects.filter(username="bureau_admin").first()  # the drafter may not approve
+    if district is None or guangfu is None or approver is None:
+        return 0
+    bought = docs.document_create(acting_user=bureau, kind="procurement", warehouse=district, reason="procurement",
+                                  note=DOCUMENT_NOTE, lines=[{"item": items["应急照明灯"], "quantity": 40,
+                                                              "lot_number": "D-2025-06"}])
+    docs.document_approve(acting_user=approver, document=bought)
+    docs.document_execute(acting_user=bureau, document=bought)
+    moved = docs.document_create(acting_user=bureau, kind="allocation", warehouse=district, destination=guangfu,
+                                 reason="transfer", note=DOCUMENT_NOTE,
+                                 lines=[{"item": items["折叠床"], "quantity": 50}, {"item": items["棉被"], "quantity": 50}])
+    docs.document_approve(acting_user=approver, document=moved)
+    docs.document_create(acting_user=bureau, kind="issue", warehouse=guangfu, reason="incident",
+                         note="光复道街积水点排险（演示）", lines=[{"item": items["瓶装饮用水"], "quantity": 10}])
+    return 3
+
+
+def _load_agreements(bureau, items: dict[str, SupplyItem], today: datetime.date) -> int:
+    """Agreements through the service (audited); those already present (by contract number) are left alone.
+    One without a warehouse is placed at a synthetic demo enterprise with a location, when there is one."""
+    from emergency.enterprises.models import Enterprise
+
+    from .models_teams import ReserveAgreement
+
+    supplier = (Enterprise.objects.filter(is_synthetic=True, archived_at__isnull=True, latitude__isnull=False)
+                .order_by("pk").first())
+    created = 0
+    for number, name, warehouse_name, hours, lines in AGREEMENTS:
+        if ReserveAgreement.objects.filter(contract_number=number).exists():
+            continue
+        warehouse = (Warehouse.objects.filter(name=warehouse_name, archived_at__isnull=True).first()
+                     if warehouse_name else None)
+        enterprise = supplier if warehouse_name is None else None  # placed at the enterprise: named after it
+        services_teams.reserve_create(
+            acting_user=bureau, contract_number=number, supplier_name="" if enterprise else name,
+            warehouse=warehouse, enterprise=enterprise, valid_from=today - datetime.timedelta(days=30),
+            valid_until=today + datetime.timedelta(days=365), delivery_hours=hours, contact_name="联系人（虚构）",
+            contact_phone="022-00000000", note=AGREEMENT_NOTE,
+            lines=[{"item": items[item_name], "quantity": qty} for item_name, qty in lines])
+        created += 1
+    return created

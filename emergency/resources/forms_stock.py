@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from emergency.core.models import Division
@@ -22,6 +25,73 @@ def _quantity_field():
     return forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
 
 
+class WarehousePicker(forms.TextInput):
+    """A text box with suggestions (an htmx request fills its <datalist> as the user types), because a district
+    can hold tens of thousands of warehouses: a drop-down listing them all made the page take seconds."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "hx-trigger": "input changed delay:250ms, focus once",
+                          "hx-swap": "innerHTML", "data-warehouse-picker": "", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        list_id = f'{widget_attrs.get("id") or name}-options'
+        widget_attrs.update({"list": list_id, "hx-get": str(reverse_lazy("resources:warehouse_suggest")),
+                             "hx-target": f"#{list_id}"})
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        html = super().render(name, value, attrs, renderer)
+        list_id = f'{(attrs or {}).get("id") or self.attrs.get("id") or name}-options'
+        return format_html('{}<datalist id="{}"></datalist>', html, list_id)
+
+
+class WarehouseChoiceField(forms.ModelChoiceField):
+    """A warehouse typed or picked from the suggestions: "name · #id", the id alone, or a unique exact name."""
+
+    widget = WarehousePicker
+    ID_RE = re.compile(r"#\s*(\d+)\s*$")
+    default_error_messages = {
+        "invalid_choice": _("Pick a warehouse from the suggestions (type part of its name)."),
+        "ambiguous": _("Several warehouses have this name: pick one from the suggestions."),
+    }
+
+    @staticmethod
+    def display(warehouse) -> str:
+        return f"{warehouse.name} · #{warehouse.pk}"
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Warehouse):
+            value = value.pk
+        text = str(value).strip()
+        match = self.ID_RE.search(text) or re.fullmatch(r"(\d{1,12})", text)
+        if match:
+            found = list(self.queryset.filter(pk=int(match.group(1)))[:1])
+        else:
+            found = list(self.queryset.filter(name=text)[:2])
+            if len(found) > 1:
+                raise ValidationError(self.error_messages["ambiguous"], code="ambiguous")
+        if not found:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found[0]
+
+    def prepare_value(self, value):
+        if isinstance(value, Warehouse):
+            return self.display(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+            found = Warehouse.objects.filter(pk=int(value)).only("pk", "name").first()
+            return self.display(found) if found else value
+        return value
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial) or "") != str(data or "")
+
+
 class WarehouseFilterForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), required=False, choices=_blank(Warehouse.Level.choices))
     subdistrict = forms.ModelChoiceField(label=_("Subdistrict"), required=False, queryset=Division.objects.filter(
@@ -29,7 +99,7 @@ class WarehouseFilterForm(forms.Form):
 
 
 class LedgerFilterForm(forms.Form):
-    warehouse = forms.ModelChoiceField(label=_("Warehouse"), required=False, queryset=Warehouse.objects.none())
+    warehouse = WarehouseChoiceField(label=_("Warehouse"), required=False, queryset=Warehouse.objects.none())
     item = forms.ModelChoiceField(label=_("Supply item"), required=False, queryset=SupplyItem.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(StockMovement.Kind.choices))
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -111,7 +181,7 @@ class IssueForm(forms.Form):
 
 
 class TransferForm(_LotForm):
-    destination = forms.ModelChoiceField(label=_("To warehouse"), queryset=Warehouse.objects.none())
+    destination = WarehouseChoiceField(label=_("To warehouse"), queryset=Warehouse.objects.none())
     quantity = _quantity_field()
 
     def __init__(self, *args, destinations=None, **kwargs):

@@ -6,10 +6,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from emergency.core.models import Department, Division
 from emergency.enterprises.models import Enterprise
 
+from .forms_stock import WarehouseChoiceField
 from .models import SupplyItem, Warehouse
 from .models_teams import (
     EXPERT_FIELDS,
@@ -128,6 +130,10 @@ class ReserveForm(forms.Form):
                                         queryset=Enterprise.objects.filter(archived_at__isnull=True))
     supplier_name = forms.CharField(label=_("Supplier"), max_length=200, required=False,
                                     help_text=_("Leave empty to use the registered enterprise's name."))
+    warehouse = WarehouseChoiceField(
+        label=_("Counted at / delivered to warehouse"), required=False, queryset=Warehouse.objects.none(),
+        help_text=_("The reserved supplies count towards this warehouse's available stock (marked as agreement "
+                    "stock). Leave empty to place them at the supplier."))
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
     delivery_hours = forms.IntegerField(label=_("Delivery promise (hours)"), min_value=1, max_value=10_000)
@@ -135,11 +141,27 @@ class ReserveForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def __init__(self, *args, warehouses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if warehouses is not None:
+            self.fields["warehouse"].queryset = warehouses
+
     def clean(self):
         data = super().clean()
         if not data.get("enterprise") and not (data.get("supplier_name") or "").strip() and not self.errors:
             self.add_error("supplier_name", _("Give the supplier."))
         return data
+
+
+class ReserveWarehouseForm(forms.Form):
+    warehouse = WarehouseChoiceField(label=_("Counted at / delivered to warehouse"), required=False,
+                                     queryset=Warehouse.objects.none(),
+                                     help_text=_("Leave empty to place the reserve at the supplier."))
+
+    def __init__(self, *args, warehouses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if warehouses is not None:
+            self.fields["warehouse"].queryset = warehouses
 
 
 class ReserveLineForm(forms.Form):
@@ -203,7 +225,7 @@ class ExpertFilter(django_filters.FilterSet):
 
 class EquipmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or model"))
-    status = django_filters.ChoiceFilter(choices=Equipment.Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=Equipment.Status.choices, label=pgettext_lazy("equipment", "Status"))
     team = django_filters.ModelChoiceFilter(queryset=RescueTeam.objects.filter(archived_at__isnull=True),
                                             label=_("Team"))
 

@@ -274,6 +274,11 @@ class ReserveAgreement(BaseModel):
     enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="reserve_agreements", verbose_name=_("supplier (registered)"))
     supplier_name = models.CharField(_("supplier"), max_length=200)
+    # Where the reserved supplies are counted (and delivered to): with a warehouse, the agreement's stock is
+    # added to that warehouse's availability (marked as agreement stock); without, it is placed at the supplier.
+    warehouse = models.ForeignKey("resources.Warehouse", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="reserve_agreements",
+                                  verbose_name=_("counted at / delivered to warehouse"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), db_index=True)
     delivery_hours = models.PositiveIntegerField(_("delivery promise (hours)"))

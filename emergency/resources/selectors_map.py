@@ -2,6 +2,11 @@
 
 Shelter numbers come from one query: occupancy is a Sum over the open stays, annotated on the shelter
 rows; capacity is floor(area ÷ area per person) with the rule read once; available = capacity − occupancy.
+
+The available quantity of a supply item at a warehouse is its own stock (unexpired lots) plus the valid
+agreement reserves counted at that warehouse (`ReserveAgreement.warehouse`): `ItemStock.holding` keeps the
+warehouses with some of it (a semi-join) and `ItemStock.with_quantities` annotates `own` and `agreement`
+(correlated subqueries on the warehouse rows). The map's warehouse layer and the nearby search share both.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from emergency.core import scoping
 from emergency.lib.geo import EARTH_RADIUS_M, haversine_m
 
 from . import services
-from .models import Lot, Shelter, Warehouse
+from .models import Lot, Shelter, SupplyItem, Warehouse
 
 OPEN_STAYS = Q(stays__checked_out_at__isnull=True)
 # Status → marker colour on the map.
@@ -60,12 +65,13 @@ def shelters_with_numbers(qs=None):
                                           output_field=IntegerField()))
 
 
-def add_capacity(shelters, per_person: Decimal | None = None) -> list[Shelter]:
-    """Set `capacity` and `available` on annotated shelters (the rule is read once for all of them)."""
-    per_person = services.area_per_person() if per_person is None else per_person
+def add_capacity(shelters, per_person: dict[str, Decimal] | None = None) -> list[Shelter]:
+    """Set `capacity` and `available` on annotated shelters (the rules are read once for all of them;
+    `per_person` is `services.area_per_person_table()`: the area per person by shelter kind)."""
+    per_person = services.area_per_person_table() if per_person is None else per_person
     rows = list(shelters)
     for s in rows:
-        s.capacity = services.capacity_from_area(s.effective_area_m2, per_person)
+        s.capacity = services.capacity_from_area(s.effective_area_m2, per_person.get(s.kind, per_person[""]))
         s.available = max(s.capacity - (s.occupancy or 0), 0)
     return rows
 
@@ -98,12 +104,95 @@ def shelter_popup(s: Shelter) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class MapFilters:
+    """What the resource map's filter form asks for (forms_map.MapFilterForm); empty means no filter."""
+
+    shelter_status: str = ""
+    shelter_min_available: int | None = None  # at least this many available places (capacity − occupancy)
+    item: SupplyItem | None = None  # warehouses holding it (own unexpired stock or agreement stock counted there)
+    team_kind: str = ""
+    team_readiness: str = ""
+    expert_field: str = ""  # one of the five codes of models_teams.EXPERT_FIELDS
+    expert_available: bool = False
+
+
+NO_FILTERS = MapFilters()
+
+# --- the available quantity of an item at warehouses -----------------------------------------------
+
+QUANTITY = DecimalField(max_digits=16, decimal_places=3)
+
+
+def _own_lots(item, today):
+    """The item's lots that count as available: live and not expired."""
+    return Lot.objects.filter(item=item, archived_at__isnull=True).exclude(expires_on__lt=today)
+
+
+def _agreement_lines(item, today):
+    """The item's lines of agreements valid today (live lines of live agreements), or None without the model."""
+    Line = optional_model("ReserveLine")
+    if Line is None:
+        return None
+    return Line.objects.filter(item=item, archived_at__isnull=True, agreement__archived_at__isnull=True,
+                               agreement__valid_from__lte=today, agreement__valid_until__gte=today)
+
+
+class ItemStock:
+    """How much of `item` warehouses have: own stock (the balances of its unexpired lots) plus the valid
+    agreement reserves counted at the warehouse. The subqueries are built once, since the nearby search asks
+    them again in every round."""
+
+    def __init__(self, item):
+        self.item = item
+        today = timezone.localdate()
+        lots, lines = _own_lots(item, today), _agreement_lines(item, today)
+        # One semi-join on the UNION of both holders: an OR of two semi-joins keeps PostgreSQL from joining, and
+        # it scans every warehouse instead of the box's index (benchmarks/resources.py).
+        holders = lots.filter(balance__gt=0).order_by().values("warehouse_id")
+        if lines is not None:
+            holders = holders.union(lines.filter(agreement__warehouse__isnull=False).order_by()
+                                    .values("agreement__warehouse_id"))
+        self.holders = holders
+        own = lots.filter(warehouse=OuterRef("pk")).order_by().values("warehouse").annotate(s=Sum("balance"))
+        self.own = Coalesce(Subquery(own.values("s"), output_field=QUANTITY), Value(Decimal(0)),
+                            output_field=QUANTITY)
+        if lines is None:
+            self.agreement = Value(Decimal(0), output_field=QUANTITY)
+        else:
+            agreed = (lines.filter(agreement__warehouse=OuterRef("pk")).order_by().values("agreement__warehouse")
+                      .annotate(s=Sum("quantity")))
+            self.agreement = Coalesce(Subquery(agreed.values("s"), output_field=QUANTITY), Value(Decimal(0)),
+                                      output_field=QUANTITY)
+
+    def holding(self, qs):
+        """The warehouses of `qs` that have some of the item (own or agreement stock)."""
+        return qs.filter(pk__in=self.holders)
+
+    def with_quantities(self, qs):
+        """Annotate `own` and `agreement` (quantities of the item) in the same query."""
+        return qs.annotate(own=self.own, agreement=self.agreement)
+
+
+def available_quantity(w, unit: str) -> tuple[dict, str]:
+    """For a warehouse annotated by `with_quantities`: ({own, agreement, total, unit}, the stock source: "own",
+    "agreement" or "own+agreement")."""
+    own, agreed = w.own or Decimal(0), w.agreement or Decimal(0)
+    source = "own+agreement" if own > 0 and agreed > 0 else "agreement" if agreed > 0 else "own"
+    return ({"own": float(own), "agreement": float(agreed), "total": float(own + agreed), "unit": unit}, source)
+
+
 def _feature(lat, lng, props) -> dict:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]}, "properties": props}
 
 
-def shelter_features(user) -> list[dict]:
-    rows = add_capacity(_visible(user, shelters_with_numbers()).order_by("pk"))
+def shelter_features(user, filters: MapFilters = NO_FILTERS) -> list[dict]:
+    qs = _visible(user, shelters_with_numbers())
+    if filters.shelter_status:
+        qs = qs.filter(status=filters.shelter_status)
+    rows = add_capacity(qs.order_by("pk"))
+    if filters.shelter_min_available is not None:  # on the computed places: capacity − occupancy
+        rows = [s for s in rows if s.available >= filters.shelter_min_available]
     return [_feature(s.latitude, s.longitude, {
         "id": s.pk, "kind": "shelter", "title": s.name, "popup": shelter_popup(s),
         "href": reverse("resources:shelter_detail", args=[s.pk]), "color": STATUS_COLOURS[s.status],
@@ -111,31 +200,70 @@ def shelter_features(user) -> list[dict]:
     }) for s in rows]
 
 
-def warehouse_features(user) -> list[dict]:
+def quantity_text(item, quantity: dict, source: str) -> str:
+    """"瓶装水 available: 12.5 箱", then "(own 10 / agreement 2.5)" when agreement stock is counted."""
+    def fmt(value: float) -> str:
+        return services.format_quantity(Decimal(str(value)))
+
+    text = _("%(item)s available: %(total)s %(unit)s") % {"item": item, "total": fmt(quantity["total"]),
+                                                          "unit": quantity["unit"]}
+    if source != "own":
+        text += " " + _("(own %(own)s / agreement %(agreement)s)") % {
+            "own": fmt(quantity["own"]), "agreement": fmt(quantity["agreement"])}
+    return text
+
+
+def warehouse_features(user, filters: MapFilters = NO_FILTERS) -> list[dict]:
     qs = _visible(user, Warehouse.objects.filter(archived_at__isnull=True)).order_by("pk")
-    return [_feature(w.latitude, w.longitude, {
-        "id": w.pk, "kind": "warehouse", "title": w.name, "color": "orange",
-        "popup": "\n".join([w.get_level_display(), w.address, _("Keeper: %(k)s") % {"k": w.keeper}]
-                           + ([_("Synthetic demo data")] if w.is_synthetic else [])),
-    }) for w in qs.only("pk", "name", "level", "address", "keeper", "latitude", "longitude", "is_synthetic")]
+    qs = qs.only("pk", "name", "level", "address", "keeper", "latitude", "longitude", "is_synthetic")
+    item = filters.item
+    if item is not None:
+        stock = ItemStock(item)
+        qs = stock.with_quantities(stock.holding(qs))
+    out = []
+    for w in qs:
+        lines = [w.get_level_display(), w.address, _("Keeper: %(k)s") % {"k": w.keeper}]
+        props = {"id": w.pk, "kind": "warehouse", "title": w.name, "color": "orange",
+                 "href": reverse("resources:warehouse_detail", args=[w.pk])}
+        if item is not None:
+            quantity, source = available_quantity(w, item.unit)
+            props.update(available_quantity=quantity, stock_source=source)
+            lines.insert(0, quantity_text(item, quantity, source))
+        if w.is_synthetic:
+            lines.append(_("Synthetic demo data"))
+        props["popup"] = "\n".join(lines)
+        out.append(_feature(w.latitude, w.longitude, props))
+    return out
 
 
-def team_features(user) -> list[dict]:
+def team_features(user, filters: MapFilters = NO_FILTERS) -> list[dict]:
     Team = optional_model("RescueTeam")
     qs = _visible(user, Team.objects.filter(archived_at__isnull=True, latitude__isnull=False)).order_by("pk")
+    if filters.team_kind:
+        qs = qs.filter(kind=filters.team_kind)
+    if filters.team_readiness:
+        qs = qs.filter(readiness=filters.team_readiness)
     colours = {"standby": "blue", "deployed": "red", "unavailable": "grey"}
     return [_feature(t.latitude, t.longitude, {
         "id": t.pk, "kind": "team", "title": t.name, "color": colours.get(t.readiness, "grey"),
+        "href": reverse("resources:team_detail", args=[t.pk]), "team_kind": t.kind, "readiness": t.readiness,
         "popup": "\n".join([t.get_kind_display(), _("Readiness: %(r)s") % {"r": t.get_readiness_display()},
                             _("Leader: %(l)s") % {"l": t.leader}]),
     }) for t in qs]
 
 
-def expert_features(user) -> list[dict]:
+def expert_features(user, filters: MapFilters = NO_FILTERS) -> list[dict]:
     Expert = optional_model("Expert")
     qs = _visible(user, Expert.objects.filter(archived_at__isnull=True, latitude__isnull=False)).order_by("pk")
+    if filters.expert_field:
+        from .models_teams import EXPERT_FIELDS
+
+        qs = qs.filter(**{attr: True for attr, code, _label in EXPERT_FIELDS if code == filters.expert_field})
+    if filters.expert_available:
+        qs = qs.filter(available=True)
     return [_feature(e.latitude, e.longitude, {
         "id": e.pk, "kind": "expert", "title": e.name, "color": "blue" if e.available else "grey",
+        "href": reverse("resources:expert_detail", args=[e.pk]), "fields": e.field_codes, "available": e.available,
         "popup": "\n".join([" · ".join(e.field_labels), e.title, e.unit,
                             _("Available") if e.available else _("Not available")]),
     }) for e in qs]
@@ -204,41 +332,31 @@ def _shelter_rows(user, box, per_person, q: NearbyQuery) -> list[dict]:
              "is_synthetic": s.is_synthetic} for s in rows]
 
 
-def _warehouse_rows(user, box, q: NearbyQuery) -> list[dict]:
+def _warehouse_rows(user, box, q: NearbyQuery, stock: ItemStock | None) -> list[dict]:
     qs = _visible(user, Warehouse.objects.filter(archived_at__isnull=True))
-    if q.item is not None:  # a semi-join on the item's lots: only warehouses holding it are ranked
-        qs = qs.filter(pk__in=Lot.objects.filter(item=q.item, archived_at__isnull=True, balance__gt=0)
-                       .exclude(expires_on__lt=timezone.localdate()).values("warehouse_id"))
+    if stock is not None:  # a semi-join: only warehouses holding the item (own or agreement stock) are ranked
+        qs = stock.holding(qs)
     qs = _nearest(qs, box, q)
-    if q.item is not None:
-        own = (Lot.objects.filter(warehouse=OuterRef("pk"), item=q.item, archived_at__isnull=True)
-               .exclude(expires_on__lt=timezone.localdate())  # expired stock is not available
-               .order_by().values("warehouse").annotate(s=Sum("balance")).values("s"))
-        qs = qs.annotate(own=Coalesce(Subquery(own, output_field=DecimalField(max_digits=14, decimal_places=3)),
-                                      Value(Decimal(0)), output_field=DecimalField(max_digits=14,
-                                                                                    decimal_places=3)))
-        qs = qs.filter(own__gt=0)
+    if stock is not None:
+        qs = stock.with_quantities(qs)
     out = []
     for w in qs:
         row = {"kind": "warehouse", "id": w.pk, "name": w.name, "latitude": w.latitude, "longitude": w.longitude,
                "level": w.level, "is_synthetic": w.is_synthetic}
-        if q.item is not None:
-            row["available_quantity"] = {"own": float(w.own), "agreement": 0.0, "total": float(w.own),
-                                         "unit": q.item.unit}
-            row["stock_source"] = "own"
+        if stock is not None:
+            row["available_quantity"], row["stock_source"] = available_quantity(w, q.item.unit)
         out.append(row)
     return out
 
 
 def _agreement_rows(box, q: NearbyQuery) -> list[dict]:
-    """Agreement reserves of the item, placed at the supplier enterprise (when registered with a location)."""
-    Line = optional_model("ReserveLine")
-    if Line is None or q.item is None:
+    """Agreement reserves of the item that are not counted at a warehouse, placed at the supplier enterprise
+    (when registered with a location). Those counted at a warehouse are in its row (`_warehouse_rows`)."""
+    lines = _agreement_lines(q.item, timezone.localdate()) if q.item is not None else None
+    if lines is None:
         return []
-    today = timezone.localdate()
-    lines = (Line.objects.filter(item=q.item, archived_at__isnull=True, agreement__archived_at__isnull=True,
-                                 agreement__valid_from__lte=today, agreement__valid_until__gte=today,
-                                 **{f"agreement__enterprise__{k}": v for k, v in box.items()}))
+    lines = lines.filter(agreement__warehouse__isnull=True,
+                         **{f"agreement__enterprise__{k}": v for k, v in box.items()})
     out: dict[int, dict] = {}
     for line in lines.values("agreement_id", "agreement__contract_number", "agreement__supplier_name",
                              "agreement__delivery_hours", "agreement__enterprise__latitude",
@@ -275,7 +393,8 @@ def nearby(user, q: NearbyQuery) -> list[dict]:
     Candidates are fetched inside a lat/lng box that widens ×4 from 500 m until enough of them lie within the
     box's inscribed circle (so no nearer row can be outside the box), past 64 km, then without a box; each
     kind's query returns at most `limit` rows (`_nearest`)."""
-    per_person = services.area_per_person() if "shelter" in q.kinds else None
+    per_person = services.area_per_person_table() if "shelter" in q.kinds else None
+    stock = ItemStock(q.item) if q.item is not None and "warehouse" in q.kinds else None
     radius: float | None = FIRST_RADIUS_M
     while True:
         box = bbox(q.lat, q.lng, radius) if radius is not None else {}
@@ -283,7 +402,7 @@ def nearby(user, q: NearbyQuery) -> list[dict]:
         if "shelter" in q.kinds:
             rows += _shelter_rows(user, box, per_person, q)
         if "warehouse" in q.kinds:
-            rows += _warehouse_rows(user, box, q) + _agreement_rows(box, q)
+            rows += _warehouse_rows(user, box, q, stock) + _agreement_rows(box, q)
         if "team" in q.kinds:
             rows += _team_rows(user, box, q)
         if "expert" in q.kinds:

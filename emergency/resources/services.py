@@ -302,9 +302,33 @@ def warehouse_create(*, acting_user, **data) -> Warehouse:
 
 # --- shelters -----------------------------------------------------------------------------------
 
-def area_per_person() -> Decimal:
-    """The rules table's effective area per sheltered person (GB 21734), as an exact decimal."""
-    return Decimal(str(rule_value("shelter.area_per_person_m2")))
+def _positive_decimal(value) -> Decimal | None:
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return d if d.is_finite() and d > 0 else None
+
+
+def area_per_person_table() -> dict[str, Decimal]:
+    """The effective area per sheltered person for each shelter kind, plus "" for the general rule.
+
+    Two rules-table rows: `shelter.area_per_person_m2` (GB 21734, 1.5 m²) applies to every kind, and
+    `shelter.area_per_person_by_kind_m2` ({kind: m²}) overrides it for a kind. An override that is not a
+    positive number is ignored (the general rule applies) rather than breaking every shelter page."""
+    general = _positive_decimal(rule_value("shelter.area_per_person_m2")) or Decimal("1.5")
+    by_kind = rule_value("shelter.area_per_person_by_kind_m2") or {}
+    table = {"": general}
+    for kind in Shelter.Kind.values:
+        override = _positive_decimal(by_kind.get(kind)) if isinstance(by_kind, dict) else None
+        table[kind] = override or general
+    return table
+
+
+def area_per_person(kind: str | None = None) -> Decimal:
+    """The area per person for a shelter kind (or the general rule), as an exact decimal."""
+    table = area_per_person_table()
+    return table.get(kind or "", table[""])
 
 
 def capacity_from_area(area, per_person: Decimal) -> int:
@@ -315,8 +339,8 @@ def capacity_from_area(area, per_person: Decimal) -> int:
 
 
 def shelter_capacity(shelter: Shelter) -> int:
-    """floor(effective area ÷ area per person), the area per person from the rules table (GB 21734)."""
-    return capacity_from_area(shelter.effective_area_m2, area_per_person())
+    """floor(effective area ÷ area per person for the shelter's kind), from the rules table (GB 21734)."""
+    return capacity_from_area(shelter.effective_area_m2, area_per_person(shelter.kind))
 
 
 def shelter_occupancy(shelter: Shelter) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,8 +46,8 @@ EXPERT_FLAG_FIELDS = [attr for attr, _code, _label in EXPERT_FIELDS]
 EXPERT_DATA_FIELDS = ["name", *EXPERT_FLAG_FIELDS, "title", "unit", "phone", "available", "latitude", "longitude",
                       "is_synthetic"]
 EQUIPMENT_FIELDS = ["name", "model_spec", "quantity", "team", "warehouse"]
-RESERVE_FIELDS = ["contract_number", "enterprise", "supplier_name", "valid_from", "valid_until", "delivery_hours",
-                  "contact_name", "contact_phone", "note"]
+RESERVE_FIELDS = ["contract_number", "enterprise", "supplier_name", "warehouse", "valid_from", "valid_until",
+                  "delivery_hours", "contact_name", "contact_phone", "note"]
 TEAM_DIVISION_LEVELS = (Division.Level.DISTRICT, Division.Level.SUBDISTRICT, Division.Level.COMMUNITY)
 
 
@@ -292,11 +292,24 @@ def _line_quantity(value, index: int) -> Decimal:
             "n": index, "reason": " ".join(exc.messages)}}) from None
 
 
+def _check_reserve_warehouse(user, warehouse) -> None:
+    """The warehouse an agreement's stock is counted at: a live one the user may manage (the bureau: any)."""
+    if warehouse is None:
+        return
+    if not isinstance(warehouse, Warehouse) or warehouse.archived_at is not None:
+        raise ValidationError({"warehouse": _("Choose a warehouse in use.")})
+    if not may_manage(user, warehouse):
+        raise ValidationError({"warehouse": _("You may not count reserves at %(warehouse)s.") % {
+            "warehouse": warehouse}})
+
+
 @transaction.atomic
 def reserve_create(*, acting_user, lines: list[dict[str, Any]], **data: Any) -> ReserveAgreement:
-    """A contract and its lines, all or nothing. Each line: item, quantity, optional capacity_note."""
+    """A contract and its lines, all or nothing. Each line: item, quantity, optional capacity_note. With a
+    `warehouse`, the reserved stock is counted at (and delivered to) that warehouse."""
     _require(is_bureau(acting_user))
     _unknown(data, RESERVE_FIELDS)
+    _check_reserve_warehouse(acting_user, data.get("warehouse"))
     agreement = ReserveAgreement(**data)
     if agreement.enterprise_id and not (agreement.supplier_name or "").strip():
         agreement.supplier_name = agreement.enterprise.name
@@ -322,10 +335,26 @@ def reserve_create(*, acting_user, lines: list[dict[str, Any]], **data: Any) -> 
         line.agreement = agreement
     ReserveLine.objects.bulk_create(built)
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=agreement,
-                 changes={**created_fields(agreement, ["contract_number", "supplier_name", "valid_from",
-                                                       "valid_until", "delivery_hours"]),
+                 changes={**created_fields(agreement, ["contract_number", "supplier_name", "warehouse",
+                                                       "valid_from", "valid_until", "delivery_hours"]),
                           "lines": [None, [f"{ln.item_id}:{ln.quantity}" for ln in built]]})
     return agreement
+
+
+@transaction.atomic
+def reserve_set_warehouse(*, acting_user, agreement: ReserveAgreement, warehouse: Warehouse | None) -> dict:
+    """Count an agreement's stock at a warehouse (or, with None, at the supplier again). Locked, audited, kept in
+    the history; the same people who record agreements may do it."""
+    _require(is_bureau(acting_user))
+    agreement = ReserveAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.archived_at is not None:
+        raise ValidationError(_("The agreement is archived."))
+    _check_reserve_warehouse(acting_user, warehouse)
+    agreement._history_user = acting_user
+    changes = model_update(instance=agreement, data={"warehouse": warehouse})
+    if changes:
+        audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=agreement, changes=changes)
+    return changes
 
 
 def valid_agreements(on: datetime.date | None = None):
@@ -348,20 +377,25 @@ def agreement_quantity(item, *, on: datetime.date | None = None) -> Decimal:
 
 def agreement_lines_near(item, *, lat: float, lon: float, on: datetime.date | None = None,
                          limit: int = 10) -> list[dict[str, Any]]:
-    """Valid agreement lines of `item` whose supplier is a registered enterprise with a location, nearest first.
-    One query; marked `agreement` so the caller can tell them from own stock."""
+    """Valid agreement lines of `item`, nearest first: placed at the agreement's warehouse when it has one
+    (`counted_at` "warehouse"), else at the supplier enterprise's registered location (`counted_at` "supplier";
+    a supplier without one is left out). One query; marked `agreement` so the caller can tell them from own
+    stock."""
     item_id = getattr(item, "pk", item)
-    lines = (_valid_lines(on).filter(item_id=item_id, agreement__enterprise__latitude__isnull=False)
-             .select_related("agreement", "agreement__enterprise", "item"))
+    lines = (_valid_lines(on).filter(item_id=item_id)
+             .filter(Q(agreement__warehouse__isnull=False) | Q(agreement__enterprise__latitude__isnull=False))
+             .select_related("agreement", "agreement__enterprise", "agreement__warehouse", "item"))
     found = []
     for line in lines:
-        e = line.agreement.enterprise
+        place = line.agreement.warehouse or line.agreement.enterprise
         found.append({
             "kind": "agreement", "line": line, "agreement_id": line.agreement_id,
             "contract_number": line.agreement.contract_number, "supplier": line.agreement.supplier_name,
             "quantity": line.quantity, "delivery_hours": line.agreement.delivery_hours,
-            "latitude": e.latitude, "longitude": e.longitude,
-            "distance_m": round(haversine_m(lat, lon, e.latitude, e.longitude)),
+            "counted_at": "warehouse" if line.agreement.warehouse_id else "supplier",
+            "warehouse_id": line.agreement.warehouse_id,
+            "latitude": place.latitude, "longitude": place.longitude,
+            "distance_m": round(haversine_m(lat, lon, place.latitude, place.longitude)),
         })
     found.sort(key=lambda r: r["distance_m"])
     return found[:limit]

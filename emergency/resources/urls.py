@@ -6,6 +6,7 @@ app_name = "resources"
 urlpatterns = [
     path("", include("emergency.resources.urls_map")),
     path("stock/", include("emergency.resources.urls_stock")),
+    path("stock/documents/", include("emergency.resources.urls_documents")),
     path("shelters/", include("emergency.resources.urls_shelters")),
     path("teams/", include("emergency.resources.urls_teams")),
 ]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_registers
 from . import views_shelters as v
 
 urlpatterns = [
@@ -15,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/qr.svg", v.shelter_qr, name="shelter_qr"),
     # Public: the page the QR code opens, no login.
     path("p/<str:token>/", v.shelter_public, name="shelter_public"),
+    path("export.xlsx", views_registers.shelter_export, name="shelter_export"),
 ]

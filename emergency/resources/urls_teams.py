@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_teams as v
+from .views_registers import reserve_export
 
 urlpatterns = [
     path("", v.team_list, name="team_list"),
@@ -25,5 +26,7 @@ urlpatterns = [
     path("equipment/<int:pk>/status/", v.equipment_status, name="equipment_status"),
     path("reserves/", v.reserve_list, name="reserve_list"),
     path("reserves/new/", v.reserve_create, name="reserve_create"),
+    path("reserves/export.xlsx", reserve_export, name="reserve_export"),
     path("reserves/<int:pk>/", v.reserve_detail, name="reserve_detail"),
+    path("reserves/<int:pk>/warehouse/", v.reserve_warehouse, name="reserve_warehouse"),
 ]

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from emergency.accounts.roles import BUREAU_ROLES
 from emergency.core.forms import add_validation_errors
-from emergency.core.views import business_required
 
 from . import services_catalogue as svc
+from .access import resources_required
 from .models import SupplyCategory, SupplyItem, Warehouse
 from .services import NotAllowed, may_manage
 
@@ -49,7 +49,7 @@ class MinimumForm(forms.Form):
 FORMS = {"category": CategoryForm, "item": ItemForm, "minimum": MinimumForm}
 
 
-@business_required
+@resources_required
 def catalogue(request):
     user = request.user
     if user.role not in (*BUREAU_ROLES, "subdistrict", "department"):

@@ -1,4 +1,9 @@
-"""The resource map: shelters, warehouses, teams and experts as layers on the district map."""
+"""The resource map: shelters, warehouses, teams and experts as layers on the district map, with filters.
+
+The filter form is an ordinary GET form above the map: the page validates it, shows the errors of bad values
+and passes the valid ones on to each layer's GeoJSON URL (so static/js/map.js needs no change); the layer
+filters in the database (selectors_map.*_features) and answers 400 naming the field for a bad value.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.utils.translation import gettext as _
 from emergency.core.views import district_map_config
 
 from . import selectors_map
+from .forms_map import LAYER_FIELDS, MapFilterForm
 from .views_shelters import resources_required
 
 
@@ -21,17 +27,30 @@ def layer_names() -> dict[str, str]:
 @resources_required
 def resource_map(request):
     names = layer_names()
-    config = district_map_config([{"name": names[kind], "url": reverse("resources:map_layer", args=[kind]), "cluster": True}
-                   for kind in selectors_map.available_layers()])
+    form = MapFilterForm(request.GET)
+    kinds = selectors_map.available_layers()
+    layers, filtered = [], []
+    for kind in kinds:
+        url, query = reverse("resources:map_layer", args=[kind]), form.layer_query(kind)
+        if query:
+            filtered.append(kind)
+        layers.append({"name": _("%(layer)s (filtered)") % {"layer": names[kind]} if query else names[kind],
+                       "url": f"{url}?{query}" if query else url, "cluster": True})
+    groups = [(kind, names[kind], [form[name] for name in LAYER_FIELDS[kind]]) for kind in kinds]
     return render(request, "resources/map.html", {
-        "map_config": config, "layers": [(k, names[k]) for k in selectors_map.available_layers()],
-        "nav": "resources"})
+        "map_config": district_map_config(layers), "layers": [(k, names[k]) for k in kinds], "form": form,
+        "filter_groups": groups, "filtered": filtered, "nav": "resources"})
 
 
 @resources_required
 def map_layer(request, kind: str):
     if kind not in selectors_map.available_layers():
         raise Http404
-    features = selectors_map.LAYERS[kind](request.user)
+    form = MapFilterForm(request.GET, layer=kind)
+    if not form.is_valid():
+        fields = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        return JsonResponse({"error": {"code": "invalid", "message": _("The request has invalid fields."),
+                                       "fields": fields}}, status=400, json_dumps_params={"ensure_ascii": False})
+    features = selectors_map.LAYERS[kind](request.user, form.filters())
     return JsonResponse({"type": "FeatureCollection", "features": features},
                         json_dumps_params={"ensure_ascii": False})

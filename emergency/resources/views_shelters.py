@@ -19,20 +19,18 @@ from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
 from emergency.core.scoping import get_for_user, scope_queryset
-from emergency.core.views import roles_required
 
 from . import selectors_map, services
+from .access import resources_required
 from .forms_shelters import CheckInForm, ShelterForm
 from .models import Shelter, ShelterStay
 
 PAGE_SIZE = 50
-RESOURCE_ROLES = frozenset({*BUREAU_ROLES, Role.SUBDISTRICT, Role.DEPARTMENT})
 STATUS_BADGES = {Shelter.Status.STANDBY: "secondary", Shelter.Status.OPEN: "success",
                  Shelter.Status.FULL: "danger", Shelter.Status.CLOSED: "dark"}
 FACILITIES = ("has_water", "has_power", "has_toilets", "has_medical", "has_supplies", "has_command")
 
 
-resources_required = roles_required(RESOURCE_ROLES)
 
 
 def facilities_of(shelter: Shelter) -> list[str]:
@@ -49,13 +47,15 @@ def _shelter(request, pk: int) -> Shelter:
 def shelter_list(request):
     qs = selectors_map.shelter_list(request.user, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    per_person = services.area_per_person()
+    per_person = services.area_per_person_table()
     selectors_map.add_capacity(page.object_list, per_person)
     for s in page:
         s.badge = STATUS_BADGES[s.status]
     can_create = request.user.role in BUREAU_ROLES or request.user.role == Role.SUBDISTRICT
     return render(request, "resources/shelter_list.html", {
-        "page": page, "can_create": can_create, "per_person": per_person, "statuses": Shelter.Status.choices,
+        "page": page, "can_create": can_create, "per_person": per_person[""],
+        "kind_overrides": [(label, per_person[k]) for k, label in Shelter.Kind.choices if per_person[k] != per_person[""]],
+        "statuses": Shelter.Status.choices,
         "status": request.GET.get("status", ""), "q": request.GET.get("q", ""), "nav": "resources"})
 
 
@@ -67,7 +67,7 @@ def _detail(request, shelter: Shelter, *, form=None, status=200):
     return render(request, "resources/shelter_detail.html", {
         "shelter": shelter, "numbers": numbers, "may_manage": may_manage, "stays": stays,
         "badge": STATUS_BADGES[shelter.status], "facilities": facilities_of(shelter),
-        "per_person": services.area_per_person(),
+        "per_person": services.area_per_person(shelter.kind),
         "form": form or CheckInForm(), "can_check_in": shelter.status in (Shelter.Status.OPEN, Shelter.Status.FULL),
         "can_open": shelter.status in (Shelter.Status.STANDBY, Shelter.Status.CLOSED),
         "can_close": shelter.status in (Shelter.Status.OPEN, Shelter.Status.FULL),

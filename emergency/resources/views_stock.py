@@ -20,9 +20,9 @@ from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
 from emergency.core.scoping import scope_queryset
-from emergency.core.views import business_required
 
 from . import exports_stock, selectors_stock, services
+from .access import resources_required
 from .forms_stock import (
     AdjustmentForm,
     DisposalRequestForm,
@@ -60,9 +60,8 @@ def _form(op: str, warehouse, data=None):
     if which is not None:
         lots = Lot.objects.filter(warehouse=warehouse).select_related("item").order_by("item__name", "lot_number")
         kwargs["lots"] = lots.filter(balance__gt=0) if which == "in_stock" else lots
-    if op == "transfer":
-        kwargs["destinations"] = Warehouse.objects.filter(archived_at__isnull=True).exclude(
-            pk=warehouse.pk).order_by("name")
+    if op == "transfer":  # a picker, not a drop-down: the district may hold tens of thousands of warehouses
+        kwargs["destinations"] = Warehouse.objects.filter(archived_at__isnull=True).exclude(pk=warehouse.pk)
     return form_class(data, prefix=op, **kwargs)
 
 
@@ -87,7 +86,7 @@ def _perform(op: str, user, warehouse, data: dict):
                                      reason=data["reason"])
 
 
-@business_required
+@resources_required
 def warehouse_list(request):
     form = WarehouseFilterForm(request.GET or None)
     level, subdistrict = "", None
@@ -95,8 +94,21 @@ def warehouse_list(request):
         level, subdistrict = form.cleaned_data["level"], form.cleaned_data["subdistrict"]
     qs = selectors_stock.warehouse_list(user=request.user, level=level, subdistrict=subdistrict)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors_stock.add_stock_counts(page.object_list)
     return render(request, "resources/warehouse_list.html", {
         "page": page, "form": form, "nav": "resources", "can_create": _may_create(request.user)})
+
+
+SUGGESTIONS = 20
+
+
+@resources_required
+def warehouse_suggest(request):
+    """<option>s for a warehouse picker's <datalist>: up to 20 readable warehouses whose name or address
+    contains what was typed (the picker sends its own field, whatever its name)."""
+    typed = next((v.strip() for k, v in request.GET.items() if v.strip()), "")
+    rows = selectors_stock.warehouse_suggestions(request.user, typed, limit=SUGGESTIONS)
+    return render(request, "resources/_warehouse_options.html", {"rows": rows})
 
 
 def _render_detail(request, warehouse, *, bound: dict | None = None, status: int = 200):
@@ -118,13 +130,13 @@ def _render_detail(request, warehouse, *, bound: dict | None = None, status: int
         "today": timezone.localdate(), "nav": "resources"}, status=status)
 
 
-@business_required
+@resources_required
 def warehouse_detail(request, pk: int):
     return _render_detail(request, _warehouse(request.user, pk))
 
 
 @require_POST
-@business_required
+@resources_required
 def warehouse_operation(request, pk: int, op: str):
     if op not in OPERATIONS:
         raise PermissionDenied
@@ -146,7 +158,7 @@ def warehouse_operation(request, pk: int, op: str):
 
 
 @require_POST
-@business_required
+@resources_required
 def transfer_receive(request, pk: int):
     transfer = get_object_or_404(Transfer.objects.select_related("destination"), pk=pk)
     try:
@@ -161,7 +173,7 @@ def transfer_receive(request, pk: int):
 
 
 @require_POST
-@business_required
+@resources_required
 def disposal_decide(request, pk: int):
     disposal = get_object_or_404(Disposal.objects.select_related("lot"), pk=pk)
     decision = request.POST.get("decision")
@@ -185,7 +197,7 @@ def _ledger_filters(request):
     return form, form.filters()
 
 
-@business_required
+@resources_required
 def stock_ledger(request):
     form, filters = _ledger_filters(request)
     qs = selectors_stock.stock_ledger(user=request.user, **filters)
@@ -196,13 +208,13 @@ def stock_ledger(request):
                                                            "query": query.urlencode()})
 
 
-@business_required
+@resources_required
 def stock_ledger_export(request):
     _form_, filters = _ledger_filters(request)
     return exports_stock.stock_ledger_export(user=request.user, filters=filters, query=request.GET)
 
 
-@business_required
+@resources_required
 def stock_alerts(request):
     today = timezone.localdate()
     below = selectors_stock.below_minimum(user=request.user)
@@ -210,7 +222,7 @@ def stock_alerts(request):
     return render(request, "resources/stock_alerts.html", {
         "below": list(below[:ALERTS_SHOWN]), "below_count": below.count(),
         "expiring": list(expiring[:ALERTS_SHOWN]), "expiring_count": expiring.count(), "today": today,
-        "days": selectors_stock.EXPIRY_WARNING_DAYS, "shown": ALERTS_SHOWN, "nav": "resources"})
+        "days": selectors_stock.expiry_warning_days(), "shown": ALERTS_SHOWN, "nav": "resources"})
 
 
 def _may_create(user) -> bool:
@@ -225,7 +237,7 @@ def _creatable_divisions(user):
     return scope_queryset(user, qs).order_by("path")
 
 
-@business_required
+@resources_required
 def warehouse_create(request):
     user = request.user
     if not _may_create(user):

@@ -12,16 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
+from emergency.accounts.roles import Role
 from emergency.core.audit import audit_record
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent
 from emergency.core.scoping import get_for_user, scope_queryset
-from emergency.core.views import roles_required
 from emergency.lib.masking import mask_phone
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx
 
 from . import services_teams as svc
+from .access import resources_required
 from .forms_teams import (
     EquipmentFilter,
     EquipmentForm,
@@ -33,21 +33,21 @@ from .forms_teams import (
     ReserveFilter,
     ReserveForm,
     ReserveLineFormSet,
+    ReserveWarehouseForm,
     SocialRecordForm,
     TeamFilter,
     TeamForm,
 )
-from .imports import ExpertImport, TeamImport, equipment_headers, equipment_values, expert_values, team_values
+from .imports import EquipmentImport, ExpertImport, TeamImport, equipment_values, expert_values, team_values
 from .models_teams import Equipment, Expert, RescueTeam, ReserveAgreement, ReserveLine
 from .services import NotAllowed
+from .views_registers import CHUNK, export_register
 
 PAGE_SIZE = 50
 # The command platform's users: the bureau, subdistricts and departments (read-only). Enterprises, experts and the
 # separated administrators get 403.
-RESOURCE_ROLES = frozenset({*BUREAU_ROLES, Role.SUBDISTRICT, Role.DEPARTMENT})
 
 
-resources_required = roles_required(RESOURCE_ROLES)
 
 
 def _page(request, qs):
@@ -295,9 +295,11 @@ def equipment_list(request):
 @require_GET
 @resources_required
 def equipment_export(request):
+    """The list's rows (filters `q`, `status`, `team`), streamed: the import's columns, then the status."""
     qs = _equipment_filter(request).qs.order_by("name", "pk")
-    return _xlsx(request, title=_("Equipment"), filename="equipment.xlsx", headers=equipment_headers(),
-                 rows=(equipment_values(e) for e in qs.iterator(chunk_size=500)), object_type="resources.Equipment")
+    rows = ([*equipment_values(e), e.get_status_display()] for e in qs.iterator(chunk_size=CHUNK))
+    return export_register(request, title=_("Equipment"), filename="equipment",
+                           headers=EquipmentImport().export_headers(), rows=rows, model=Equipment)
 
 
 def _equipment_detail(request, equipment, *, status=200, form=None):
@@ -351,7 +353,7 @@ def reserve_list(request):
     today = timezone.localdate()
     qs = scope_queryset(request.user, ReserveAgreement.objects.filter(archived_at__isnull=True))
     f = ReserveFilter(request.GET, qs)
-    page = _page(request, f.qs.select_related("enterprise").annotate(n_lines=Count("lines"))
+    page = _page(request, f.qs.select_related("enterprise", "warehouse").annotate(n_lines=Count("lines"))
                  .order_by("-valid_until", "contract_number"))
     for a in page:
         a.is_current = a.valid_from <= today <= a.valid_until
@@ -359,21 +361,50 @@ def reserve_list(request):
         "page": page, "filter": f, "query": request.GET.urlencode(), "can_create": svc.is_bureau(request.user)})
 
 
+def _get_reserve(request, pk):
+    lines = ReserveLine.objects.filter(archived_at__isnull=True).select_related("item")
+    agreement, _can = get_for_user(request.user, ReserveAgreement.objects.filter(archived_at__isnull=True)
+                                   .select_related("enterprise", "warehouse__division")
+                                   .prefetch_related(Prefetch("lines", lines)), pk=pk)
+    return agreement
+
+
+def _reserve_detail(request, agreement, *, status=200, warehouse_form=None):
+    can_write = svc.is_bureau(request.user)
+    if can_write and warehouse_form is None:
+        warehouse_form = ReserveWarehouseForm(initial={"warehouse": agreement.warehouse_id},
+                                              warehouses=svc.warehouses_for(request.user))
+    return render(request, "resources/reserve_detail.html", {
+        "agreement": agreement, "is_current": agreement.is_valid_on(timezone.localdate()),
+        "can_write": can_write, "warehouse_form": warehouse_form}, status=status)
+
+
 @require_GET
 @resources_required
 def reserve_detail(request, pk: int):
-    lines = ReserveLine.objects.filter(archived_at__isnull=True).select_related("item")
-    agreement, _can = get_for_user(request.user, ReserveAgreement.objects.filter(archived_at__isnull=True)
-                                   .select_related("enterprise").prefetch_related(Prefetch("lines", lines)), pk=pk)
-    return render(request, "resources/reserve_detail.html", {
-        "agreement": agreement, "is_current": agreement.is_valid_on(timezone.localdate())})
+    return _reserve_detail(request, _get_reserve(request, pk))
+
+
+@require_POST
+@resources_required
+def reserve_warehouse(request, pk: int):
+    """Count the agreement's stock at a warehouse, or (empty) at the supplier again."""
+    agreement = _get_reserve(request, pk)
+    if not svc.is_bureau(request.user):
+        raise PermissionDenied
+    form = ReserveWarehouseForm(request.POST, warehouses=svc.warehouses_for(request.user))
+    if form.is_valid() and _service_call(form, svc.reserve_set_warehouse, acting_user=request.user,
+                                         agreement=agreement, warehouse=form.cleaned_data["warehouse"]) is not None:
+        messages.success(request, _("Saved."))
+        return redirect("resources:reserve_detail", pk=agreement.pk)
+    return _reserve_detail(request, agreement, status=400, warehouse_form=form)
 
 
 @resources_required
 def reserve_create(request):
     if not svc.is_bureau(request.user):
         raise PermissionDenied
-    form = ReserveForm(request.POST or None)
+    form = ReserveForm(request.POST or None, warehouses=svc.warehouses_for(request.user))
     lines = ReserveLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         rows = [ln.cleaned_data for ln in lines if ln.cleaned_data and not ln.cleaned_data.get("DELETE")]

@@ -24,9 +24,21 @@ def test_every_subdistrict_gets_a_shelter_and_the_synthetic_ones_are_flagged(db)
     assert StockMovement.objects.filter(kind="receipt").count() == Lot.objects.count()
 
 
+def test_the_demo_has_a_stock_document_in_each_state_a_desk_sees(db):
+    from emergency.resources.models_documents import StockDocument
+
+    make_user("bureau_staff", "bureau_staff")
+    make_user("bureau_admin", "bureau_admin")
+    assert load_demo_resources()["documents"] == 3
+    assert sorted(StockDocument.objects.values_list("kind", "state")) == [
+        ("allocation", "approved"), ("issue", "draft"), ("procurement", "executed")]
+    assert Lot.objects.get(lot_number="D-2025-06").balance == 40
+    assert load_demo_resources()["documents"] == 0
+
+
 def test_loading_twice_adds_nothing(db):
     make_user("bureau_staff", "bureau_staff")
     load_demo_resources()
     before = (Shelter.objects.count(), Warehouse.objects.count(), StockMovement.objects.count())
-    assert load_demo_resources() == {"shelters": 0, "warehouses": 0}
+    assert load_demo_resources() == {"shelters": 0, "warehouses": 0, "agreements": 0, "documents": 0}
     assert (Shelter.objects.count(), Warehouse.objects.count(), StockMovement.objects.count()) == before

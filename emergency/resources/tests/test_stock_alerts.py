@@ -45,7 +45,7 @@ def test_below_minimum_counts_the_stock_across_lots_and_missing_stock_as_zero(st
 def test_expiring_lots_are_those_within_thirty_days_or_expired(st_alerts, st_wh_a, st_item, st_receive, st_today,
                                                               bureau_officer):
     expired = st_receive(st_wh_a, st_item, 1, "OLD", expires_on=st_today - timedelta(days=1))
-    st_receive(st_wh_a, st_item, 1, "EDGE", expires_on=st_today + timedelta(days=selectors_stock.EXPIRY_WARNING_DAYS))
+    st_receive(st_wh_a, st_item, 1, "EDGE", expires_on=st_today + timedelta(days=selectors_stock.expiry_warning_days()))
     st_receive(st_wh_a, st_item, 1, "LATER", expires_on=st_today + timedelta(days=31))
     assert [lot.lot_number for lot in selectors_stock.expiring_lots(today=st_today)] == ["OLD", "A-1", "EDGE"]
     services.stock_issue_lot(acting_user=bureau_officer, lot=expired, quantity=1, reason="incident")
@@ -96,3 +96,19 @@ def test_the_reminder_is_scheduled_daily(st_alerts, bureau_officer):
     assert "stock_alert_reminders" in scheduler.enqueue_due()
     assert Notification.objects.filter(recipient=bureau_officer).count() == 2
     assert "stock_alert_reminders" not in scheduler.enqueue_due()
+
+
+def test_the_expiry_window_is_a_rule_tested_at_its_boundary(st_wh_a, st_item, st_receive, st_today):
+    from emergency.core import rules
+    from emergency.core.models import Rule
+
+    row = Rule.objects.get(key="resources.expiry_warning_days")
+    assert (row.value, row.unit) == (30, "天") and row.source
+    st_receive(st_wh_a, st_item, 1, "D10", expires_on=st_today + timedelta(days=10))
+    st_receive(st_wh_a, st_item, 1, "D11", expires_on=st_today + timedelta(days=11))
+    Rule.objects.filter(key=row.key).update(value=10)
+    rules.forget(row.key)
+    try:
+        assert [lot.lot_number for lot in selectors_stock.expiring_lots(today=st_today)] == ["D10"]
+    finally:
+        rules.forget(row.key)
