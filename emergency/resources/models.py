@@ -86,7 +86,12 @@ class Lot(BaseModel):
             models.UniqueConstraint(fields=["warehouse", "item", "lot_number"], name="unique_lot"),
             models.CheckConstraint(name="lot_balance_not_negative", condition=models.Q(balance__gte=0)),
         ]
-        indexes = [models.Index(fields=["warehouse", "item", "expires_on"])]
+        indexes = [
+            models.Index(fields=["warehouse", "item", "expires_on"]),
+            # "Which warehouses hold this item?" (nearby, the map's item filter) as an index-only scan.
+            models.Index(fields=["item", "warehouse", "expires_on"], name="res_lot_item_holding",
+                         condition=models.Q(balance__gt=0, archived_at__isnull=True)),
+        ]
         verbose_name = _("lot")
 
     def __str__(self) -> str:

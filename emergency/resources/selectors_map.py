@@ -4,9 +4,9 @@ Shelter numbers come from one query: occupancy is a Sum over the open stays, ann
 rows; capacity is floor(area ÷ area per person) with the rule read once; available = capacity − occupancy.
 
 The available quantity of a supply item at a warehouse is its own stock (unexpired lots) plus the valid
-agreement reserves counted at that warehouse (`ReserveAgreement.warehouse`): `ItemStock.holding` keeps the
-warehouses with some of it (a semi-join) and `ItemStock.with_quantities` annotates `own` and `agreement`
-(correlated subqueries on the warehouse rows). The map's warehouse layer and the nearby search share both.
+agreement reserves counted at that warehouse (`ReserveAgreement.warehouse`): for the map layer
+`ItemStock.holding` keeps the warehouses with some of it (a semi-join) and `ItemStock.with_quantities`
+annotates `own` and `agreement`; the nearby search asks the same in SQL (`nearby_sql.warehouses`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.db.models import (
     DecimalField,
-    ExpressionWrapper,
-    F,
-    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -33,10 +31,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from emergency.accounts.roles import can_see_business
 from emergency.core import scoping
 from emergency.lib.geo import EARTH_RADIUS_M, haversine_m
 
-from . import services
+from . import nearby_sql, services
 from .models import Lot, Shelter, SupplyItem, Warehouse
 
 OPEN_STAYS = Q(stays__checked_out_at__isnull=True)
@@ -308,43 +307,27 @@ class NearbyQuery:
     item: object | None = None  # a SupplyItem
 
 
-def _nearest(qs, box: dict, q: NearbyQuery):
-    """The rows of `qs` inside `box`. With a box, only the `q.limit` nearest of them, ranked by the database on
-    an equirectangular distance (within the 64 km box it ranks as haversine does but for near-ties under 1 %),
-    so that a dense area hands Python `limit` rows per kind, not every row in the box (benchmarks/resources.py:
-    100,000 resources in the district). Without a box (the last, unbounded round): all of them."""
-    qs = qs.filter(**box)
-    if not box:
-        return qs
-    dlat = F("latitude") - Value(q.lat)
-    dlng = (F("longitude") - Value(q.lng)) * Value(math.cos(math.radians(q.lat)))
-    nearest = (qs.annotate(_d2=ExpressionWrapper(dlat * dlat + dlng * dlng, output_field=FloatField()))
-               .order_by("_d2", "pk").values("pk")[:q.limit])
-    return qs.model.objects.filter(pk__in=nearest)
-
-
-def _shelter_rows(user, box, per_person, q: NearbyQuery) -> list[dict]:
-    base = _visible(user, Shelter.objects.filter(archived_at__isnull=True))
-    rows = add_capacity(shelters_with_numbers(_nearest(base, box, q)), per_person)
-    return [{"kind": "shelter", "id": s.pk, "name": s.name, "latitude": s.latitude, "longitude": s.longitude,
-             "status": s.status, "capacity": s.capacity, "occupancy": s.occupancy,
-             "available_capacity": s.available, "location_approximate": s.location_approximate,
-             "is_synthetic": s.is_synthetic} for s in rows]
-
-
-def _warehouse_rows(user, box, q: NearbyQuery, stock: ItemStock | None) -> list[dict]:
-    qs = _visible(user, Warehouse.objects.filter(archived_at__isnull=True))
-    if stock is not None:  # a semi-join: only warehouses holding the item (own or agreement stock) are ranked
-        qs = stock.holding(qs)
-    qs = _nearest(qs, box, q)
-    if stock is not None:
-        qs = stock.with_quantities(qs)
+def _shelter_rows(box, per_person, q: NearbyQuery) -> list[dict]:
     out = []
-    for w in qs:
-        row = {"kind": "warehouse", "id": w.pk, "name": w.name, "latitude": w.latitude, "longitude": w.longitude,
-               "level": w.level, "is_synthetic": w.is_synthetic}
-        if stock is not None:
-            row["available_quantity"], row["stock_source"] = available_quantity(w, q.item.unit)
+    for r in nearby_sql.shelters(q.lat, q.lng, box, q.limit):
+        capacity = services.capacity_from_area(r["effective_area_m2"], per_person.get(r["kind"], per_person[""]))
+        occupancy = int(r["occupancy"] or 0)
+        out.append({"kind": "shelter", "id": r["id"], "name": r["name"], "latitude": r["latitude"],
+                    "longitude": r["longitude"], "status": r["status"], "capacity": capacity, "occupancy": occupancy,
+                    "available_capacity": max(capacity - occupancy, 0),
+                    "location_approximate": bool(r["location_approximate"]), "is_synthetic": bool(r["is_synthetic"])})
+    return out
+
+
+def _warehouse_rows(box, q: NearbyQuery) -> list[dict]:
+    item_id = q.item.pk if q.item is not None else None
+    out = []
+    for r in nearby_sql.warehouses(q.lat, q.lng, box, q.limit, item_id, timezone.localdate()):
+        row = {"kind": "warehouse", "id": r["id"], "name": r["name"], "latitude": r["latitude"],
+               "longitude": r["longitude"], "level": r["level"], "is_synthetic": bool(r["is_synthetic"])}
+        if item_id is not None:
+            holding = SimpleNamespace(own=nearby_sql.quantity(r["own"]), agreement=nearby_sql.quantity(r["agreement"]))
+            row["available_quantity"], row["stock_source"] = available_quantity(holding, q.item.unit)
         out.append(row)
     return out
 
@@ -373,18 +356,16 @@ def _agreement_rows(box, q: NearbyQuery) -> list[dict]:
     return list(out.values())
 
 
-def _team_rows(user, box, q: NearbyQuery) -> list[dict]:
-    Team = optional_model("RescueTeam")
-    qs = _nearest(_visible(user, Team.objects.filter(archived_at__isnull=True)), box, q)
-    return [{"kind": "team", "id": t.pk, "name": t.name, "latitude": t.latitude, "longitude": t.longitude,
-             "team_kind": t.kind, "readiness": t.readiness, "is_synthetic": t.is_synthetic} for t in qs]
+def _team_rows(box, q: NearbyQuery) -> list[dict]:
+    return [{"kind": "team", "id": r["id"], "name": r["name"], "latitude": r["latitude"],
+             "longitude": r["longitude"], "team_kind": r["kind"], "readiness": r["readiness"],
+             "is_synthetic": bool(r["is_synthetic"])} for r in nearby_sql.teams(q.lat, q.lng, box, q.limit)]
 
 
-def _expert_rows(user, box, q: NearbyQuery) -> list[dict]:
-    Expert = optional_model("Expert")
-    qs = _nearest(_visible(user, Expert.objects.filter(archived_at__isnull=True)), box, q)
-    return [{"kind": "expert", "id": e.pk, "name": e.name, "latitude": e.latitude, "longitude": e.longitude,
-             "fields": e.field_codes, "available": e.available, "is_synthetic": e.is_synthetic} for e in qs]
+def _expert_rows(box, q: NearbyQuery) -> list[dict]:
+    return [{"kind": "expert", "id": r["id"], "name": r["name"], "latitude": r["latitude"],
+             "longitude": r["longitude"], "fields": r["fields"], "available": bool(r["available"]),
+             "is_synthetic": bool(r["is_synthetic"])} for r in nearby_sql.experts(q.lat, q.lng, box, q.limit)]
 
 
 def nearby(user, q: NearbyQuery) -> list[dict]:
@@ -392,21 +373,25 @@ def nearby(user, q: NearbyQuery) -> list[dict]:
 
     Candidates are fetched inside a lat/lng box that widens ×4 from 500 m until enough of them lie within the
     box's inscribed circle (so no nearer row can be outside the box), past 64 km, then without a box; each
-    kind's query returns at most `limit` rows (`_nearest`)."""
+    kind's query returns at most `limit` rows, nearest first by an equirectangular distance (within the 64 km
+    box it ranks as haversine does but for near-ties under 1 %), so that a dense area hands Python `limit` rows
+    per kind. The per-kind queries are SQL (`nearby_sql`); every business user reads every resource
+    (scopes.py), which `user` must be (the API's permission)."""
+    if not can_see_business(user):
+        return []
     per_person = services.area_per_person_table() if "shelter" in q.kinds else None
-    stock = ItemStock(q.item) if q.item is not None and "warehouse" in q.kinds else None
     radius: float | None = FIRST_RADIUS_M
     while True:
         box = bbox(q.lat, q.lng, radius) if radius is not None else {}
         rows: list[dict] = []
         if "shelter" in q.kinds:
-            rows += _shelter_rows(user, box, per_person, q)
+            rows += _shelter_rows(box, per_person, q)
         if "warehouse" in q.kinds:
-            rows += _warehouse_rows(user, box, q, stock) + _agreement_rows(box, q)
+            rows += _warehouse_rows(box, q) + _agreement_rows(box, q)
         if "team" in q.kinds:
-            rows += _team_rows(user, box, q)
+            rows += _team_rows(box, q)
         if "expert" in q.kinds:
-            rows += _expert_rows(user, box, q)
+            rows += _expert_rows(box, q)
         for row in rows:
             row["distance_m"] = (round(haversine_m(q.lat, q.lng, row["latitude"], row["longitude"]), 1)
                                  if row["latitude"] is not None and row["longitude"] is not None else None)
