@@ -76,6 +76,7 @@ def document_create(request):
     else:
         initial = {"kind": request.GET.get("kind") if request.GET.get("kind") in StockDocument.Kind.values
                    else StockDocument.Kind.ISSUE}
+        initial["reason"] = REASON_CHOICES[initial["kind"]][0][0]  # a reason that fits the kind shown
         wanted = request.GET.get("warehouse", "")
         if wanted.isdigit() and managed.filter(pk=int(wanted)).exists():
             initial["warehouse"] = int(wanted)

@@ -53,6 +53,7 @@ def test_the_whole_issue_document_runs_through_the_pages(client, bureau_officer,
     form = client.get(reverse("resources:document_create"), {"warehouse": st_wh_a.pk, "kind": "issue"})
     assert form.status_code == 200
     assert f"{st_wh_a.name} · #{st_wh_a.pk}" in form.content.decode()  # the warehouse picked from its page
+    assert form.context["form"]["reason"].value() == "incident"  # a reason that fits an issue
     resp = _post(client, {"kind": "issue", "warehouse": f"{st_wh_a.name} · #{st_wh_a.pk}", "reason": "incident",
                           "note": "光复道积水点"}, [{"item": st_item.pk, "quantity": "4"}])
     assert resp.status_code == 302
