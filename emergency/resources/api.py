@@ -98,7 +98,7 @@ RESULTS = inline_serializer("NearbyResult", {
         choices=["own", "agreement", "own+agreement"], required=False,
         help_text="Warehouse with `item`: own stock, agreement reserves, or both counted at the warehouse."),
     "available_quantity": QUANTITY,
-    "delivery_hours": serializers.IntegerField(required=False, help_text="Agreement reserve: delivery promise."),
+    "delivery_hours": serializers.IntegerField(required=False, help_text="Agreement stock (at the supplier, or counted at this warehouse): the fastest delivery promise in hours."),
     "readiness": serializers.ChoiceField(choices=["standby", "deployed", "unavailable"], required=False,
                                          help_text="Team only."),
     "available": serializers.BooleanField(required=False, help_text="Expert only."),

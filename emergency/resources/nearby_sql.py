@@ -77,7 +77,8 @@ def _agreed_lines(today: datetime.date) -> str:
 def warehouses(lat: float, lng: float, box: dict, limit: int, item_id: int | None,
                today: datetime.date) -> list[dict]:
     """Warehouses by distance; with an item, only those holding some of it (own unexpired stock or valid
-    agreement stock counted there), with `own` and `agreement` quantities."""
+    agreement stock counted there), with `own` and `agreement` quantities and the fastest delivery promise
+    of those agreements (`delivery_hours`, NULL without agreement stock)."""
     d2, box_sql, params = _distance_and_box(lat, lng, box, "w")
     columns = "w.id, w.name, w.latitude, w.longitude, w.level, w.is_synthetic"
     if item_id is None:
@@ -88,12 +89,14 @@ def warehouses(lat: float, lng: float, box: dict, limit: int, item_id: int | Non
     agreed_from = _agreed_lines(today)
     own_sum = f"COALESCE((SELECT SUM(l.balance) {own_from}), 0)"
     agreed_sum = f"COALESCE((SELECT SUM(rl.quantity) {agreed_from}), 0)"
+    fastest = f"(SELECT MIN(ra.delivery_hours) {agreed_from})"
     holding = f"(EXISTS (SELECT 1 {own_from}) OR EXISTS (SELECT 1 {agreed_from}))"
-    select_params = [item_id, today, item_id, today, today]  # own_sum, agreed_sum
+    select_params = [item_id, today, item_id, today, today, item_id, today, today]  # own_sum, agreed_sum, fastest
     where_params = [item_id, today, item_id, today, today]  # holding
     # The parameters follow the order of the placeholders: SELECT list (sums, then distance), then WHERE.
     d2_params, box_params = params[:6], params[6:]
-    sql = _limited(f"SELECT {columns}, {own_sum} AS own, {agreed_sum} AS agreement, {d2} AS d2 "
+    sql = _limited(f"SELECT {columns}, {own_sum} AS own, {agreed_sum} AS agreement, "
+                   f"{fastest} AS delivery_hours, {d2} AS d2 "
                    f"FROM {_t(Warehouse)} w", f"w.archived_at IS NULL{box_sql} AND {holding}", "d2", box, limit)
     return _rows(sql, [*select_params, *d2_params, *box_params, *where_params])
 

@@ -328,6 +328,8 @@ def _warehouse_rows(box, q: NearbyQuery) -> list[dict]:
         if item_id is not None:
             holding = SimpleNamespace(own=nearby_sql.quantity(r["own"]), agreement=nearby_sql.quantity(r["agreement"]))
             row["available_quantity"], row["stock_source"] = available_quantity(holding, q.item.unit)
+            if r["delivery_hours"] is not None:  # agreement stock counted here: how fast it can come
+                row["delivery_hours"] = int(r["delivery_hours"])
         out.append(row)
     return out
 

@@ -59,15 +59,17 @@ def test_own_and_agreement_stock_are_summed_and_marked(api, bureau_officer, guan
     wh = _warehouse(guangfu, "光复道仓库", 30.001, 110.0)
     st_receive(wh, st_item, 10, "L1")
     _agreement(bureau_officer, "XY-1", [(st_item, 100), (st_other_item, 7)], warehouse=wh)
-    _agreement(bureau_officer, "XY-2", [(st_item, "2.5")], warehouse=wh)
+    _agreement(bureau_officer, "XY-2", [(st_item, "2.5")], warehouse=wh, hours=3)
     rows = _nearby(api, st_item)
     assert [(r["kind"], r["id"]) for r in rows] == [("warehouse", wh.pk)]
     assert rows[0]["stock_source"] == "own+agreement"
+    assert rows[0]["delivery_hours"] == 3  # the fastest promise of the agreements counted here
     assert rows[0]["available_quantity"] == {"own": 10.0, "agreement": 102.5, "total": 112.5, "unit": "箱"}
     # The other item: this warehouse holds it only under the agreement.
     other = _nearby(api, st_other_item)
     assert other[0]["stock_source"] == "agreement"
     assert other[0]["available_quantity"] == {"own": 0.0, "agreement": 7.0, "total": 7.0, "unit": "张"}
+    assert other[0]["delivery_hours"] == 6
 
 
 def test_a_warehouse_holding_only_agreement_stock_is_listed_in_distance_order(api, bureau_officer, guangfu,
@@ -98,7 +100,7 @@ def test_expired_future_and_archived_agreements_never_count(api, bureau_officer,
     rows = _nearby(api, st_item)
     assert [r["id"] for r in rows] == [wh.pk]
     assert rows[0]["available_quantity"] == {"own": 5.0, "agreement": 0.0, "total": 5.0, "unit": "箱"}
-    assert rows[0]["stock_source"] == "own"
+    assert rows[0]["stock_source"] == "own" and "delivery_hours" not in rows[0]  # expired promises do not count
 
 
 def test_an_archived_line_does_not_count(api, bureau_officer, guangfu, st_item):
