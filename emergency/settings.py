@@ -152,6 +152,11 @@ AXES_VERBOSE = False
 # Idle timeout: the session cookie lives 30 minutes and is renewed by every request.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
 SESSION_SAVE_EVERY_REQUEST = True
+# Rules (core.rules) are cached per process this long: a changed rule reaches every worker within a minute.
+# Tests keep them for the whole run (a fixture that changes a rule calls rules.forget), so that an entry
+# expiring in the middle of a test on a slow machine cannot add rule reads to one side of a query-count
+# comparison.
+RULES_CACHE_SECONDS = 3600 if TESTING else 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG and not DEMO and not TESTING

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -80,7 +81,7 @@ def rule_value(key: str) -> Any:
     row = Rule.objects.filter(key=key).values_list("value", flat=True).first()
     if row is None:
         row = _BY_KEY[key].value
-    cache.set(CACHE_PREFIX + key, row, 60)
+    cache.set(CACHE_PREFIX + key, row, settings.RULES_CACHE_SECONDS)
     return row
 
 
