@@ -47,6 +47,16 @@ class StockDocument(BaseModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
+    @property
+    def reason_label(self) -> str:
+        """The reason in words (the ledger's reasons: procurement, donation, to an incident, …)."""
+        from .models import StockMovement
+
+        try:
+            return StockMovement.Reason(self.reason).label
+        except ValueError:
+            return self.reason
+
     @transition(field=state, source=State.DRAFT, target=State.APPROVED)
     def approve(self):
         """Approved by the bureau (not by the person who drafted it)."""

@@ -62,6 +62,7 @@ def test_the_whole_issue_document_runs_through_the_pages(client, bureau_officer,
     detail = client.get(resp["Location"]).content.decode()
     assert 'data-testid="document-approve"' not in detail  # the drafter does not approve
     assert 'data-testid="available-now">10' in detail
+    assert "Allocation to an incident · 光复道积水点" in detail  # the reason in words, then the purpose
 
     login(client, approver)
     client.post(reverse("resources:document_action", args=[doc.pk, "approve"]))
