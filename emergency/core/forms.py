@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Division
@@ -50,3 +53,19 @@ def add_validation_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, exc.messages)
+
+
+class FastSelect(forms.Select):
+    """A <select> whose <option>s are written in Python. Django renders every option through a template include
+    (about 0.3 ms each here); a page with a few long lists (a warehouse's lots in four operation forms: 660
+    options) spent most of its time there. The HTML is the same as `forms.Select`'s (tested)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            html = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+                (str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options))
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, html) if group_name else html)
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
+                           mark_safe("".join(parts)))  # noqa: S308 - parts are built by format_html

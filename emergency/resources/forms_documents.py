@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from emergency.core.forms import FastSelect
+
 from .forms_stock import WarehouseChoiceField
 from .models import StockMovement, SupplyItem, Warehouse
 from .models_documents import StockDocument
@@ -75,7 +77,8 @@ class DocumentForm(forms.Form):
 
 
 class LineForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Supply item"), required=False, queryset=SupplyItem.objects.none())
+    item = forms.ModelChoiceField(label=_("Supply item"), required=False, queryset=SupplyItem.objects.none(),
+                                  widget=FastSelect)  # six rows, each listing the whole catalogue
     quantity = forms.DecimalField(label=_("Quantity"), required=False, max_digits=14, decimal_places=3,
                                   min_value=Decimal("0.001"))
     lot_number = forms.CharField(label=_("Lot number"), required=False, max_length=50,

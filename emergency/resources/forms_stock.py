@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from emergency.core.forms import FastSelect
 from emergency.core.models import Division
 
 from .models import Lot, StockMovement, SupplyItem, Warehouse
@@ -137,7 +138,7 @@ class WarehouseForm(forms.Form):
 class _LotForm(forms.Form):
     """An operation on one lot of this warehouse."""
 
-    lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none())
+    lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none(), widget=FastSelect)
 
     def __init__(self, *args, lots=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,7 +150,7 @@ class _LotForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Supply item"), queryset=SupplyItem.objects.none())
+    item = forms.ModelChoiceField(label=_("Supply item"), queryset=SupplyItem.objects.none(), widget=FastSelect)
     quantity = _quantity_field()
     reason = forms.ChoiceField(label=_("Reason"), choices=[(Reason.PROCUREMENT, Reason.PROCUREMENT.label),
                                                             (Reason.DONATION, Reason.DONATION.label)])
@@ -165,7 +166,7 @@ class ReceiptForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Supply item"), queryset=SupplyItem.objects.none(),
+    item = forms.ModelChoiceField(label=_("Supply item"), queryset=SupplyItem.objects.none(), widget=FastSelect,
                                   help_text=_("Taken first-expiring-first from the lots in stock."))
     quantity = _quantity_field()
     reason = forms.ChoiceField(label=_("Issued to"), choices=[(Reason.INCIDENT, Reason.INCIDENT.label),
