@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from emergency.core.models import BaseModel
@@ -16,7 +17,7 @@ class StockDocument(BaseModel):
     class Kind(models.TextChoices):
         PROCUREMENT = "procurement", _("Procurement")
         ALLOCATION = "allocation", _("Allocation between warehouses")
-        ISSUE = "issue", _("Issue")
+        ISSUE = "issue", pgettext_lazy("stock", "Issue")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from emergency.accounts.roles import BUREAU_ROLES, Role
@@ -42,7 +42,7 @@ ALERTS_SHOWN = 200
 # op → (form class, which lots it offers, title, success message)
 OPERATIONS = {
     "receipt": (ReceiptForm, None, gettext_lazy("Receipt"), gettext_lazy("The stock is received.")),
-    "issue": (IssueForm, "in_stock", gettext_lazy("Issue"), gettext_lazy("The stock is issued.")),
+    "issue": (IssueForm, "in_stock", pgettext_lazy("stock", "Issue"), gettext_lazy("The stock is issued.")),
     "transfer": (TransferForm, "in_stock", gettext_lazy("Transfer"), gettext_lazy("The transfer is on its way.")),
     "return": (ReturnForm, "all", gettext_lazy("Return"), gettext_lazy("The return is booked.")),
     "adjustment": (AdjustmentForm, "all", gettext_lazy("Stock count adjustment"), gettext_lazy("The adjustment is booked.")),

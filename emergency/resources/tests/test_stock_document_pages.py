@@ -240,3 +240,15 @@ def test_the_warehouse_page_does_not_list_every_other_warehouse(client, bureau_o
 def test_enterprises_and_experts_do_not_read_the_stock_pages(client, request, who, name):
     login(client, request.getfixturevalue(who))
     assert client.get(reverse(f"resources:{name}")).status_code == 403
+
+
+def test_the_pages_speak_of_stock_in_chinese(client, bureau_officer, st_wh_a, st_item, settings):
+    """"Issue" and "Document" have other meanings elsewhere (issuing a notice, a plan document)."""
+    docs.document_create(acting_user=bureau_officer, kind="issue", warehouse=st_wh_a, reason="incident",
+                         lines=[{"item": st_item, "quantity": 1}])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    login(client, bureau_officer)
+    listing = client.get(reverse("resources:document_list")).content.decode()
+    assert "出库 #" in listing and "<th>单据</th>" in listing and "下发" not in listing
+    page = client.get(reverse("resources:warehouse_detail", args=[st_wh_a.pk])).content.decode()
+    assert "下发" not in page
