@@ -434,6 +434,28 @@ class _RegisterBase(_Base):
         elif ident in context.state["seen"]:
             problems.append(_("%(name)s in %(division)s appears earlier in the file.") % values)
 
+    # Set by each register that uses display_row/commit_row: its model, the function giving its importable
+    # columns (as staticmethod) and its create service (as staticmethod).
+    model: type
+
+    def _finish(self, cleaned: dict[str, Any], context: ImportContext, problems: list[str], duplicate: str) -> dict:
+        """The end of every row: the duplicate check, the row error, and what the preview shows."""
+        self._duplicate(cleaned, context, problems, duplicate)
+        if problems:
+            raise RowError(*problems)
+        context.state["seen"].add((_key(cleaned["name"]), cleaned["division"]))
+        cleaned["division_text"] = context.state["names"][cleaned["division"]]
+        return cleaned
+
+    def display_row(self, cleaned: dict[str, Any]) -> list[str]:
+        record = self.model(**{k: v for k, v in cleaned.items() if k not in ("division", "division_text")})
+        return [cell_text(v) for v in self.values_of(record, division_text=cleaned["division_text"])]
+
+    def commit_row(self, cleaned: dict[str, Any], acting_user, context: ImportContext):
+        data = {k: v for k, v in cleaned.items() if k != "division_text"}
+        data["division"] = self._division_object(context, cleaned["division"])
+        return self._create(self.create_service, acting_user, **data)
+
     def _create(self, fn, acting_user, **data):
         try:
             return fn(acting_user=acting_user, **data)
@@ -441,8 +463,20 @@ class _RegisterBase(_Base):
             raise RowError(str(exc)) from None
 
 
+def shelter_values(s: Shelter, *, division_text: str | None = None) -> list[Any]:
+    """The importable columns of a shelter, in ShelterImport.columns order."""
+    division = division_text if division_text is not None else f"{s.division.code} {s.division.name}"
+    return [s.name, s.get_kind_display(), _yes_no(s.indoor), s.get_stay_class_display(), s.get_admin_level_display(),
+            division, s.effective_area_m2, *(_yes_no(getattr(s, f)) for f in FACILITY_FIELDS), s.manager,
+            s.manager_phone, s.entrances, s.address, s.latitude, s.longitude, _yes_no(s.location_approximate),
+            s.service_radius_m, s.data_note]
+
+
 class ShelterImport(_RegisterBase):
     name = "shelters"
+    model = Shelter
+    values_of = staticmethod(shelter_values)
+    create_service = staticmethod(stock_services.shelter_create)
     title = gettext_lazy("Shelters")
     list_url_name = "resources:shelter_list"
     columns = (
@@ -554,35 +588,21 @@ class ShelterImport(_RegisterBase):
             "data_note": self._text(values, "data_note", 200, problems, required=False),
         }
         cleaned["latitude"], cleaned["longitude"] = self._required_location(values, problems)
-        self._duplicate(cleaned, context, problems, _("A shelter called %(name)s is already registered in "
-                                                      "%(division)s; an import only adds new shelters."))
-        if problems:
-            raise RowError(*problems)
-        state["seen"].add((_key(cleaned["name"]), cleaned["division"]))
-        cleaned["division_text"] = state["names"][cleaned["division"]]
-        return cleaned
-
-    def display_row(self, cleaned: dict[str, Any]) -> list[str]:
-        shelter = Shelter(**{k: v for k, v in cleaned.items() if k not in ("division", "division_text")})
-        return [cell_text(v) for v in shelter_values(shelter, division_text=cleaned["division_text"])]
-
-    def commit_row(self, cleaned: dict[str, Any], acting_user, context: ImportContext) -> Shelter:
-        data = {k: v for k, v in cleaned.items() if k != "division_text"}
-        data["division"] = self._division_object(context, cleaned["division"])
-        return self._create(stock_services.shelter_create, acting_user, **data)
+        return self._finish(cleaned, context, problems, _("A shelter called %(name)s is already registered in "
+                                                          "%(division)s; an import only adds new shelters."))
 
 
-def shelter_values(s: Shelter, *, division_text: str | None = None) -> list[Any]:
-    """The importable columns of a shelter, in ShelterImport.columns order."""
-    division = division_text if division_text is not None else f"{s.division.code} {s.division.name}"
-    return [s.name, s.get_kind_display(), _yes_no(s.indoor), s.get_stay_class_display(), s.get_admin_level_display(),
-            division, s.effective_area_m2, *(_yes_no(getattr(s, f)) for f in FACILITY_FIELDS), s.manager,
-            s.manager_phone, s.entrances, s.address, s.latitude, s.longitude, _yes_no(s.location_approximate),
-            s.service_radius_m, s.data_note]
+def warehouse_values(w: Warehouse, *, division_text: str | None = None) -> list[Any]:
+    """The importable columns of a warehouse, in WarehouseImport.columns order."""
+    division = division_text if division_text is not None else f"{w.division.code} {w.division.name}"
+    return [w.name, w.get_level_display(), division, w.address, w.latitude, w.longitude, w.keeper, w.keeper_phone]
 
 
 class WarehouseImport(_RegisterBase):
     name = "warehouses"
+    model = Warehouse
+    values_of = staticmethod(warehouse_values)
+    create_service = staticmethod(stock_services.warehouse_create)
     title = gettext_lazy("Warehouses")
     list_url_name = "resources:warehouse_list"
     columns = (
@@ -621,28 +641,8 @@ class WarehouseImport(_RegisterBase):
             "keeper_phone": self._phone(values, "keeper_phone", problems, required=True, placeholder=True),
         }
         cleaned["latitude"], cleaned["longitude"] = self._required_location(values, problems)
-        self._duplicate(cleaned, context, problems, _("A warehouse called %(name)s is already registered in "
-                                                      "%(division)s; an import only adds new warehouses."))
-        if problems:
-            raise RowError(*problems)
-        state["seen"].add((_key(cleaned["name"]), cleaned["division"]))
-        cleaned["division_text"] = state["names"][cleaned["division"]]
-        return cleaned
-
-    def display_row(self, cleaned: dict[str, Any]) -> list[str]:
-        warehouse = Warehouse(**{k: v for k, v in cleaned.items() if k not in ("division", "division_text")})
-        return [cell_text(v) for v in warehouse_values(warehouse, division_text=cleaned["division_text"])]
-
-    def commit_row(self, cleaned: dict[str, Any], acting_user, context: ImportContext) -> Warehouse:
-        data = {k: v for k, v in cleaned.items() if k != "division_text"}
-        data["division"] = self._division_object(context, cleaned["division"])
-        return self._create(stock_services.warehouse_create, acting_user, **data)
-
-
-def warehouse_values(w: Warehouse, *, division_text: str | None = None) -> list[Any]:
-    """The importable columns of a warehouse, in WarehouseImport.columns order."""
-    division = division_text if division_text is not None else f"{w.division.code} {w.division.name}"
-    return [w.name, w.get_level_display(), division, w.address, w.latitude, w.longitude, w.keeper, w.keeper_phone]
+        return self._finish(cleaned, context, problems, _("A warehouse called %(name)s is already registered in "
+                                                          "%(division)s; an import only adds new warehouses."))
 
 
 register_spec(ShelterImport())
