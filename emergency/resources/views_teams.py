@@ -167,46 +167,37 @@ def team_edit(request, pk: int):
                   status=400 if form.errors else 200)
 
 
-@require_POST
-@resources_required
-def team_readiness(request, pk: int):
+def _team_change(request, pk: int, form_class, service, done: str, form_key: str):
+    """A POSTed form on the team page through its service: back to the page, or the page with the errors
+    (400; 403 when the user may not manage the team)."""
     team = _get_team(request, pk)
-    form = ReadinessForm(request.POST)
-    if form.is_valid() and _service_call(form, svc.team_set_readiness, acting_user=request.user, team=team,
+    form = form_class(request.POST)
+    if form.is_valid() and _service_call(form, service, acting_user=request.user, team=team,
                                          **form.cleaned_data) is not None:
-        messages.success(request, _("Readiness changed."))
+        messages.success(request, done)
         return redirect("resources:team_detail", pk=team.pk)
     if not svc.may_manage_team(request.user, team):
         raise PermissionDenied
-    return _team_detail(request, team, status=400, readiness_form=form)
+    return _team_detail(request, team, status=400, **{form_key: form})
+
+
+@require_POST
+@resources_required
+def team_readiness(request, pk: int):
+    return _team_change(request, pk, ReadinessForm, svc.team_set_readiness, _("Readiness changed."),
+                        "readiness_form")
 
 
 @require_POST
 @resources_required
 def team_member_add(request, pk: int):
-    team = _get_team(request, pk)
-    form = MemberForm(request.POST)
-    if form.is_valid() and _service_call(form, svc.member_add, acting_user=request.user, team=team,
-                                         **form.cleaned_data) is not None:
-        messages.success(request, _("Member added."))
-        return redirect("resources:team_detail", pk=team.pk)
-    if not svc.may_manage_team(request.user, team):
-        raise PermissionDenied
-    return _team_detail(request, team, status=400, member_form=form)
+    return _team_change(request, pk, MemberForm, svc.member_add, _("Member added."), "member_form")
 
 
 @require_POST
 @resources_required
 def team_record_add(request, pk: int):
-    team = _get_team(request, pk)
-    form = SocialRecordForm(request.POST)
-    if form.is_valid() and _service_call(form, svc.social_record_add, acting_user=request.user, team=team,
-                                         **form.cleaned_data) is not None:
-        messages.success(request, _("Record added."))
-        return redirect("resources:team_detail", pk=team.pk)
-    if not svc.may_manage_team(request.user, team):
-        raise PermissionDenied
-    return _team_detail(request, team, status=400, record_form=form)
+    return _team_change(request, pk, SocialRecordForm, svc.social_record_add, _("Record added."), "record_form")
 
 
 # --- experts -------------------------------------------------------------------------------------
