@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emergency.core.forms import FastSelect
 
-from .forms_stock import WarehouseChoiceField
+from .forms_stock import FilterForm, WarehouseChoiceField, _blank
 from .models import StockMovement, SupplyItem, Warehouse
 from .models_documents import StockDocument
 
@@ -24,11 +24,7 @@ REASON_CHOICES = {
 LINE_ROWS = 6
 
 
-def _blank(choices):
-    return [("", "—"), *choices]
-
-
-class DocumentFilterForm(forms.Form):
+class DocumentFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(Kind.choices))
     state = forms.ChoiceField(label=_("State"), required=False, choices=_blank(StockDocument.State.choices))
     warehouse = WarehouseChoiceField(label=_("Warehouse"), required=False, queryset=Warehouse.objects.none())
@@ -37,11 +33,6 @@ class DocumentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].queryset = warehouses if warehouses is not None else Warehouse.objects.none()
 
-    def filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
 
 
 class DocumentForm(forms.Form):

@@ -26,6 +26,17 @@ def _quantity_field():
     return forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
 
 
+class FilterForm(forms.Form):
+    """A GET filter form of a list: `filters()` gives the valid, non-empty values; an invalid value is shown as
+    an error and ignored."""
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
+
+
 class WarehousePicker(forms.TextInput):
     """A text box with suggestions (an htmx request fills its <datalist> as the user types), because a district
     can hold tens of thousands of warehouses: a drop-down listing them all made the page take seconds."""
@@ -99,7 +110,7 @@ class WarehouseFilterForm(forms.Form):
         level=Division.Level.SUBDISTRICT, archived_at__isnull=True).order_by("code"))
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(FilterForm):
     warehouse = WarehouseChoiceField(label=_("Warehouse"), required=False, queryset=Warehouse.objects.none())
     item = forms.ModelChoiceField(label=_("Supply item"), required=False, queryset=SupplyItem.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(StockMovement.Kind.choices))
@@ -111,12 +122,6 @@ class LedgerFilterForm(forms.Form):
         self.fields["warehouse"].queryset = warehouses if warehouses is not None else Warehouse.objects.none()
         self.fields["item"].queryset = SupplyItem.objects.filter(archived_at__isnull=True).order_by("name")
 
-    def filters(self) -> dict:
-        """The valid filters; an invalid value is shown as an error and ignored."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
 
 
 class WarehouseForm(forms.Form):
