@@ -134,7 +134,7 @@ def security_rule_set(*, acting_user, key: str, value: int) -> dict:
     floor = next(r.value for r in rules.RULE_DEFAULTS if r.key == key)
     # The shipped values are the level-3 minimums: a deployment may tighten them, never loosen.
     stricter_is_lower = key in ("security.lockout_failures", "security.password_max_age_days",
-                                "security.idle_timeout_minutes")
+                                "security.idle_timeout_minutes", "security.api_token_days")
     if (stricter_is_lower and value > floor) or (not stricter_is_lower and value < floor):
         raise ValidationError({"value": _("This would fall below the 等保 level-3 baseline (%(v)s).") % {"v": floor}})
     changes = model_update(instance=rule, data={"value": value})

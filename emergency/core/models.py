@@ -178,6 +178,10 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("Import")
         DOWNLOAD = "download", _("Attachment download")
         ACCESS_DENIED = "access_denied", _("Access denied")
+        TOKEN_ISSUED = "token_issued", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        OTP_ENROLLED = "otp_enrolled", _("Two-factor device enrolled")
+        OTP_ENROLMENT_CODE = "otp_enrolment_code", _("Two-factor enrolment code issued")
 
     event_time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

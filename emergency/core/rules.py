@@ -32,6 +32,7 @@ RULE_DEFAULTS: tuple[RuleDefault, ...] = (
     RuleDefault("security.lockout_failures", 5, "次", "Failed logins before lockout", SECURITY_SOURCE, "V"),
     RuleDefault("security.lockout_minutes", 30, "分钟", "Lockout duration", SECURITY_SOURCE, "V"),
     RuleDefault("security.idle_timeout_minutes", 30, "分钟", "Idle session timeout", SECURITY_SOURCE, "V"),
+    RuleDefault("security.api_token_days", 30, "天", "API token lifetime", SECURITY_SOURCE + "; issue 9", "P"),
     RuleDefault("security.audit_retention_days", 180, "天", "Minimum audit-log retention", SECURITY_SOURCE, "V"),
     RuleDefault("relief.basic_needs_hours", 12, "小时",
                 "Basic needs of affected people met within", "河北应急发〔2022〕5号 指标6", "V"),
