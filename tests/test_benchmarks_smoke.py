@@ -103,3 +103,17 @@ def test_the_resources_benchmark_reports_nearby_the_stock_pages_and_a_true_ledge
     assert int(issued[1].replace(",", "")) > 0
     only(lines, r"ledger check over all 120 lots \(.*\): balance = sum of movements: PASS; "
                 r"negative balances: PASS \(none\)")
+
+
+def test_the_import_memory_benchmark_refuses_every_hostile_file_under_the_ceiling(tmp_path):
+    lines = run_benchmark("import_memory.py", "--wide-rows", "200", "--bomb-rows", "100000", "--numbered-rows",
+                          "3000", "--max-rows", "1000", tmp_path=tmp_path)
+
+    assert lines[0].startswith("import_memory benchmark — Python ")
+    only(lines, r"row limit 1,000; .*")
+    only(lines, r"file +rows +file_kB +written_s +refused_s +rss_before_MB +peak_rss_MB +growth_MB +refused with")
+    only(lines, rf"wide dimension +200 +\d+ +{NUMBER} +\d+\.\d\d +{NUMBER} +{NUMBER} +{NUMBER}  Missing columns: .*")
+    only(lines, rf"zip bomb +100,000 +\d+ +{NUMBER} +\d+\.\d\d +{NUMBER} +{NUMBER} +{NUMBER}  The file is packed .*")
+    only(lines, rf"numbered rows +3,000 +\d+ +{NUMBER} +\d+\.\d\d +{NUMBER} +{NUMBER} +{NUMBER}  "
+                r"The sheet has more than 1000 rows.*")
+    only(lines, rf"ceiling 64 MB peak RSS growth: PASS \(worst {NUMBER} MB\)")

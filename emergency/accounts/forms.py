@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from emergency.core.models import Department, Division
+from emergency.core.validators import refuse_control_characters
 from emergency.enterprises.models import Enterprise
 
 from .roles import Role
@@ -16,12 +17,26 @@ class LoginForm(AuthenticationForm):
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every login attempt reaches authenticate(), so a name with a control character is still counted by
+        # the lockout and recorded as a failed login (the exports drop what XML cannot hold): refusing it here
+        # would let a probe go unrecorded.
+        for field in self.fields.values():
+            field.validators = [v for v in field.validators if v is not refuse_control_characters]
+
 
 class OTPForm(forms.Form):
     token = forms.RegexField(label=_("6-digit code"), regex=r"^\d{6}$", max_length=6,
                              error_messages={"invalid": _("Enter the 6 digits shown by your authenticator app.")},
                              widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                                            "autofocus": True}))
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(label=_("Enrolment code"), max_length=40, strip=True,
+                           help_text=_("The one-time code the security administrator gave you, e.g. ABCD-EFGH-JKMN."),
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}))
 
 
 class PasswordChangeForm(forms.Form):

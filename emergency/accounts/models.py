@@ -46,3 +46,57 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+
+class ApiToken(models.Model):
+    """A machine client's credential (`Authorization: Token <key>`).
+
+    Only the SHA-256 of the key is stored, so a copy of the database holds no usable key: the key is
+    shown once, when it is issued. The token obeys the session's policy (authentication.py): it expires,
+    it is revoked when the password or the role changes, and for a second-factor role it works only if it
+    was issued in a session that had passed the second factor.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    otp_verified = models.BooleanField(_("issued after the second factor"), default=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user.username} #{self.pk}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class OtpEnrolmentCode(models.Model):
+    """A one-time code the security administrator hands to an account's owner out of band.
+
+    Enrolling a TOTP device needs it, so whoever knows the initial password (the system administrator
+    set it) cannot enrol their own authenticator on someone else's account (三员分立). Stored hashed.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_enrolment_codes",
+                             verbose_name=_("user"))
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("two-factor enrolment code")
+        verbose_name_plural = _("two-factor enrolment codes")
+
+    def __str__(self) -> str:
+        return f"{self.user.username} #{self.pk}"

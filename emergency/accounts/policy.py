@@ -24,3 +24,14 @@ def password_expired(user) -> bool:
 
 def password_change_required(user) -> bool:
     return bool(user.must_change_password) or password_expired(user)
+
+
+def api_token_lifetime() -> timedelta:
+    return timedelta(days=int(rule_value("security.api_token_days")))
+
+
+# How long a second-factor enrolment code stays usable. A day: the security administrator hands it
+# to the owner the same working day, and a code left lying around longer is likelier to be seen by
+# someone else. A named constant rather than a rule: it is no 等保 threshold a deployment tunes, and
+# lengthening it only widens the window.
+OTP_ENROLMENT_CODE_LIFETIME = timedelta(hours=24)

@@ -26,8 +26,10 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     # The account that was tried is the object (the actor is unknown: the password was wrong).
     target = User.objects.filter(username=username).first()
+    # The current-password check on the password-change page counts like a login (views.password_change).
+    changes = {"password_change_check": True} if getattr(request, "password_change_check", False) else None
     audit_record(acting_user=None, username=username, event_type=AuditEvent.Type.LOGIN_FAILED, success=False,
-                 obj=target, object_type="accounts.User")
+                 obj=target, object_type="accounts.User", changes=changes)
 
 
 @receiver(user_locked_out)

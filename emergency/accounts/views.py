@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
 import segno
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from emergency.core.audit import audit_record
 from emergency.core.forms import add_validation_errors
@@ -21,6 +23,7 @@ from emergency.core.models import AuditEvent, Rule
 
 from . import services
 from .forms import (
+    EnrolmentCodeForm,
     LoginForm,
     OTPForm,
     PasswordChangeForm,
@@ -30,7 +33,8 @@ from .forms import (
     UserCreateForm,
 )
 from .models import User
-from .roles import can_manage_accounts, can_manage_roles
+from .policy import OTP_ENROLMENT_CODE_LIFETIME
+from .roles import OTP_REQUIRED_ROLES, can_manage_accounts, can_manage_roles
 
 
 class LoginView(auth_views.LoginView):
@@ -46,23 +50,43 @@ def _next(request, default="home"):
     return default
 
 
+ENROLMENT_SESSION_KEY = "otp_enrolment_code"
+
+
+def _with_next(path: str, next_url: str) -> str:
+    return f"{path}?{urlencode({'next': next_url})}" if next_url else path
+
+
 @login_required
 def otp_view(request):
-    """Second factor: verify a confirmed TOTP device, or enrol one on first use."""
+    """Second factor: verify a confirmed TOTP device, or enrol one with the security administrator's code.
+
+    Enrolment takes two steps: the enrolment code (handed to the owner out of band), then the first
+    TOTP code from the app that scanned the QR code. The accepted code is remembered in this session
+    only, and spent when the device is confirmed.
+    """
     user = request.user
     if user.is_verified():
         return redirect(_next(request))
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
+        code_id = request.session.get(ENROLMENT_SESSION_KEY)
+        if code_id is None:
+            return _otp_enrolment_code_step(request)
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
             user=user, name="default", confirmed=False)
     form = OTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                try:
+                    services.otp_device_enrol(acting_user=user, device=device, enrolment_code_id=code_id)
+                except ValidationError as exc:
+                    request.session.pop(ENROLMENT_SESSION_KEY, None)
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect(_with_next(request.path, _next(request, "")))
+                request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
             audit_record(acting_user=user, event_type=AuditEvent.Type.OTP_VERIFIED, obj=user)
             return redirect(_next(request))
@@ -74,36 +98,73 @@ def otp_view(request):
                                                  "next": _next(request, "")})
 
 
+def _otp_enrolment_code_step(request):
+    """No device yet: ask for the enrolment code before any secret is shown."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        row = services.otp_enrolment_code_check(acting_user=request.user, code=form.cleaned_data["code"])
+        if row is not None:
+            request.session[ENROLMENT_SESSION_KEY] = row.pk
+            return redirect(_with_next(request.path, _next(request, "")))
+        form.add_error("code", _("The enrolment code is wrong or has expired."))
+    return render(request, "accounts/otp.html", {"form": form, "enrolling": True, "needs_code": True,
+                                                 "qr": None, "secret": None, "next": _next(request, "")})
+
+
+def _current_password_ok(request, password: str) -> bool:
+    """Check the current password the way a login is checked, so that guesses here count towards the
+    account's lockout (django-axes, per username) and each wrong one is audited."""
+    request.password_change_check = True  # read by signals.on_login_failed
+    return authenticate(request, username=request.user.get_username(), password=password) is not None
+
+
 @login_required
 def password_change(request):
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_change_own_password(user=request.user, old_password=form.cleaned_data["old_password"],
-                                              new_password=form.cleaned_data["new_password1"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
+        if not _current_password_ok(request, form.cleaned_data["old_password"]):
+            if getattr(request, "axes_locked_out", False):
+                # Locked: whoever holds this session may be guessing, so it ends here, with the page a
+                # locked login gets (AxesMiddleware would substitute the same page).
+                logout(request)
+                return render(request, "accounts/locked.html", status=429)
+            form.add_error("old_password", _("The current password is wrong."))
         else:
-            update_session_auth_hash(request, request.user)
-            messages.success(request, _("Your password has been changed."))
-            return redirect(_next(request))
+            try:
+                services.user_change_own_password(user=request.user, old_password=form.cleaned_data["old_password"],
+                                                  new_password=form.cleaned_data["new_password1"])
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                update_session_auth_hash(request, request.user)
+                messages.success(request, _("Your password has been changed."))
+                return redirect(_next(request))
     return render(request, "accounts/password_change.html", {"form": form, "next": _next(request, "")})
 
 
 @login_required
 def profile(request):
-    token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/profile.html", {"token": token})
+    return render(request, "accounts/profile.html", {"token": services.api_token_current(user=request.user)})
 
 
 @require_POST
 @login_required
 def token_create(request):
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
-    audit_record(acting_user=request.user, event_type=AuditEvent.Type.ACCOUNT_UPDATED, obj=request.user,
-                 changes={"api_token": [None, "issued"]})
-    messages.success(request, _("A new API token was issued: %(key)s") % {"key": token.key})
+    try:
+        key = services.api_token_issue(acting_user=request.user, otp_verified=request.user.is_verified())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:profile")
+    # The key is shown in this response only: not in a message (the cookie would carry it) nor stored.
+    return render(request, "accounts/profile.html", {"token": services.api_token_current(user=request.user),
+                                                     "new_key": key})
+
+
+@require_POST
+@login_required
+def token_revoke(request):
+    if services.api_token_revoke(acting_user=request.user):
+        messages.success(request, _("The API token was revoked."))
     return redirect("accounts:profile")
 
 
@@ -154,6 +215,7 @@ def user_detail(request, pk: int):
         "role": target.role, "department": target.department_id, "division": target.division_id,
         "enterprise": target.enterprise_id})
     reset_form = ResetPasswordForm(request.POST if request.POST.get("action") == "reset" else None)
+    enrolment_code = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -175,10 +237,21 @@ def user_detail(request, pk: int):
                 services.user_set_active(acting_user=request.user, user=target, active=action == "activate")
                 messages.success(request, _("Saved."))
                 return redirect("accounts:user_detail", pk=pk)
+            elif action == "enrolment_code":
+                _require(request, can_manage_roles)
+                # Shown in this response only, never stored in clear: the security administrator hands
+                # it to the account's owner in person or by telephone.
+                enrolment_code = services.otp_enrolment_code_issue(acting_user=request.user, user=target)
         except ValidationError as exc:
-            add_validation_errors(role_form if action == "role" else reset_form, exc)
+            if action == "enrolment_code":
+                messages.error(request, " ".join(exc.messages))
+            else:
+                add_validation_errors(role_form if action == "role" else reset_form, exc)
     return render(request, "accounts/user_detail.html", {
         "target": target, "role_form": role_form, "reset_form": reset_form,
+        "enrolment_code": enrolment_code, "enrolment_code_hours": OTP_ENROLMENT_CODE_LIFETIME // timedelta(hours=1),
+        "otp_enrolled": TOTPDevice.objects.filter(user=target, confirmed=True).exists(),
+        "otp_required": target.role in OTP_REQUIRED_ROLES,
         "can_accounts": can_manage_accounts(request.user), "can_roles": can_manage_roles(request.user)})
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -55,3 +56,12 @@ def exception_handler(exc, context):
     code = getattr(exc, "default_code", "error")
     response.data = {"error": {"code": code, "message": str(detail), "fields": {}}}
     return response
+
+
+def page_not_found(request, exception=None):
+    """The project's 404 handler: under /api/ the one error format (a path no route matches, such as
+    /api/v1/divisions/false/), elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        detail = exceptions.NotFound.default_detail
+        return JsonResponse({"error": {"code": "not_found", "message": str(detail), "fields": {}}}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -1,11 +1,11 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
 from emergency.enterprises.api import EnterpriseViewSet
 
 from . import views
+from .routers import IdRouter
 
-router = DefaultRouter()
+router = IdRouter()
 router.register("divisions", views.DivisionViewSet, basename="division")
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("notifications", views.NotificationViewSet, basename="notification")

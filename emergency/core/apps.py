@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from .validators import install_text_validators
+
+        install_text_validators()  # first: the modules below may define forms
         from . import checks, signals  # noqa: F401

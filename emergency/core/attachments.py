@@ -15,12 +15,26 @@ from PIL import Image, UnidentifiedImageError
 from .audit import audit_record
 from .models import Attachment, AuditEvent
 
+# A 100-byte PNG may declare 30000 × 30000 pixels. Pillow warns (DecompressionBombWarning) above its
+# MAX_IMAGE_PIXELS (89.5 megapixels) and refuses (DecompressionBombError, not an OSError) above twice that;
+# we refuse from the first bound on, whatever the warning filters say (a phone's usual photo is 12-50 MP).
+MAX_IMAGE_PIXELS = 89_478_485
+
+
+def _too_large() -> ValidationError:
+    return ValidationError({"file": _("The image has too many pixels (at most %(mp)d megapixels).") % {
+        "mp": MAX_IMAGE_PIXELS // 1_000_000}})
+
 
 def _check_image(uploaded) -> None:
     try:
         uploaded.seek(0)
         with Image.open(uploaded) as img:
+            if img.width * img.height > MAX_IMAGE_PIXELS:
+                raise _too_large()
             img.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_large() from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError({"file": _("The file is not a valid image.")}) from exc
     finally:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from . import refusals
 from .middleware import current_ip
 from .models import AuditEvent
 
@@ -30,17 +31,20 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     success: bool = True,
     object_type: str = "",
+    object_id: str = "",
     object_repr: str = "",
     username: str = "",
 ) -> AuditEvent:
     is_user = acting_user is not None and getattr(acting_user, "is_authenticated", False)
+    if event_type == AuditEvent.Type.ACCESS_DENIED:
+        refusals.note_recorded()  # the refusal middleware must not write this request's refusal again
     return AuditEvent.objects.create(
         actor=acting_user if is_user else None,
         actor_username=(acting_user.get_username() if is_user else username)[:150],
         event_type=event_type,
         success=success,
         object_type=object_type or (obj._meta.label if obj is not None else ""),
-        object_id=str(obj.pk) if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else object_id[:64],
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:255],
         changes={k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v] for k, v in (changes or {}).items()},
         ip_address=current_ip(),

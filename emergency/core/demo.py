@@ -162,7 +162,9 @@ def load_demo_plan() -> None:
             acting_user=user, assignment=a, period=period, percent_complete=pct, status=status, submit=True,
             narrative=f"【演示】{a.item.title}：本季度按计划推进，完成阶段性工作{pct}%。")
         if i % 3 == 0:
-            plan_services.report_accept(acting_user=staff, report=r, comment="同意。")
+            # Four eyes: the bureau's own reports (区应急局, filed by bureau_staff) are accepted by the admin.
+            reviewer = admin if user == staff else staff
+            plan_services.report_accept(acting_user=reviewer, report=r, comment="同意。")
         elif i % 7 == 1:
             plan_services.report_return(acting_user=staff, report=r, comment="请补充量化成果和佐证材料。")
     plan_services.overdue_mark(today=timezone.localdate())

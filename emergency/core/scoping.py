@@ -15,6 +15,8 @@ from django.http import Http404
 
 from emergency.accounts.roles import BUREAU_ROLES, SEPARATED_ADMINS, Role
 
+from . import refusals
+
 
 @dataclass(frozen=True)
 class ScopeSpec:
@@ -113,7 +115,64 @@ def scope_queryset(user, qs: QuerySet) -> QuerySet:
     qs = qs.filter(q)
     spec = spec_for(qs.model)
     # M2M department paths can repeat a row.
-    return qs.distinct() if any("__" in p or p.endswith("s") for p in spec.departments) else qs
+    qs = qs.distinct() if any("__" in p or p.endswith("s") for p in spec.departments) else qs
+    return _noting_refusals(qs, user) if user is not None and user.is_authenticated else qs
+
+
+def _note_if_refused(user, model: type[models.Model], args: tuple, lookup: dict) -> None:
+    """After a scoped lookup found nothing: if the row exists and lies outside the user's scope, note it for the
+    refusal audit (core.refusals). Two small queries, on the 404 path of a request only."""
+    if not (args or lookup) or not refusals.listening() or scope_q(user, model) is None:
+        return  # no lookup, no request to audit, or a user who sees every row (nothing was refused)
+    pk = model._base_manager.filter(*args, **lookup).values_list("pk", flat=True).first()
+    if pk is not None and not scope_queryset(user, model._base_manager.filter(pk=pk)).exists():
+        refusals.note_refused(model, pk)
+
+
+class _RefusalNotingQuerySet:
+    """Mixed into a scoped queryset's class: a `.get()` that finds nothing notes an out-of-scope row. This is what
+    `get_object_or_404(scope_queryset(…))` and DRF's `get_object()` (a viewset whose `get_queryset` is scoped)
+    call, so their 404s are audited like `get_for_user`'s without each view having to say so."""
+
+    _scope_user = None
+    _plain_class: type | None = None
+
+    def __reduce_ex__(self, protocol):
+        # Unpickle as the plain queryset class: this subclass is made at run time and has no importable name.
+        return _unpickle_plain, (self._plain_class, self.__getstate__())
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scope_user = self._scope_user
+        return clone
+
+    def get(self, *args, **kwargs):
+        try:
+            return super().get(*args, **kwargs)
+        except self.model.DoesNotExist:
+            _note_if_refused(self._scope_user, self.model, args, kwargs)
+            raise
+
+
+def _unpickle_plain(cls: type, state: dict) -> QuerySet:
+    qs = cls.__new__(cls)
+    qs.__setstate__(state)
+    return qs
+
+
+_NOTING_CLASSES: dict[type, type] = {}
+
+
+def _noting_refusals(qs: QuerySet, user) -> QuerySet:
+    cls = type(qs)
+    if not issubclass(cls, _RefusalNotingQuerySet):
+        noting = _NOTING_CLASSES.get(cls)
+        if noting is None:
+            noting = _NOTING_CLASSES[cls] = type(f"Scoped{cls.__name__}", (_RefusalNotingQuerySet, cls),
+                                                 {"_plain_class": cls})
+        qs.__class__ = noting
+    qs._scope_user = user
+    return qs
 
 
 def can_view(user, obj: models.Model) -> bool:
@@ -136,8 +195,13 @@ def can_write(user, obj: models.Model) -> bool:
 
 
 def get_for_user(user, qs: QuerySet, **lookup) -> tuple[models.Model, bool]:
-    """The per-entity access helper (healthchecks `_get_check_for_user`): 404 when out of scope."""
+    """The per-entity access helper (healthchecks `_get_check_for_user`): 404 when out of scope.
+
+    An out-of-scope row is noted for the refusal audit (a missing one is not); the row handed out is noted too,
+    so a 403 that follows (no write access) names it."""
     obj = scope_queryset(user, qs).filter(**lookup).first()
     if obj is None:
+        _note_if_refused(user, qs.model, (), lookup)
         raise Http404
+    refusals.note_found(obj)
     return obj, can_write(user, obj)

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .filters import IdChoiceFilter
 from .models import AuditEvent, Department, Division
 from .scoping import scope_queryset
 
@@ -11,7 +12,7 @@ from .scoping import scope_queryset
 class DivisionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     level = django_filters.ChoiceFilter(choices=Division.Level.choices, label=_("Level"))
-    subdistrict = django_filters.ModelChoiceFilter(
+    subdistrict = IdChoiceFilter(
         queryset=Division.objects.filter(level=Division.Level.SUBDISTRICT), method="in_subdistrict",
         label=_("Subdistrict"))
 

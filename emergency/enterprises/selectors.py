@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from emergency.accounts.roles import BUREAU_ROLES, Role
+from emergency.core.filters import IdChoiceFilter
 from emergency.core.models import Division
 from emergency.core.scoping import scope_queryset
 
@@ -45,9 +46,9 @@ def _subdistricts() -> QuerySet[Division]:
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or credit code"))
-    subdistrict = django_filters.ModelChoiceFilter(queryset=_subdistricts(), method="under_division",
-                                                   label=_("Subdistrict"))
-    division = django_filters.ModelChoiceFilter(
+    subdistrict = IdChoiceFilter(queryset=_subdistricts(), method="under_division",
+                                 label=_("Subdistrict"))
+    division = IdChoiceFilter(
         queryset=Division.objects.filter(archived_at__isnull=True), method="under_division",
         label=_("Division (and everything under it)"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))

@@ -1,48 +1,96 @@
-"""Spreadsheet helpers: real .xlsx out (write-only mode keeps memory flat) and rows in."""
+"""Writing .xlsx: the one writer every export goes through (openpyxl write-only mode, so memory stays flat).
+
+Every value passes through `cell()`: text is made XML-safe (`xmltext.xml_text`) and is always written as
+text, so a name typed as `=HYPERLINK("http://x","y")`, `+1`, `@SUM(…)` or `#N/A` reads back exactly as
+typed and is never a live formula or an error code; aware datetimes become local wall-clock time (Excel
+has no time zones); lazy translations and other objects become str. Reading uploads is
+`xlsx_reader.py`. A test (`core/tests/test_export_safety.py`) keeps other modules from creating
+workbooks themselves.
+"""
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from django.utils import timezone
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .xmltext import xml_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOLD = Font(bold=True)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+# Written as they are; anything else (lazy translations, UUIDs, …) is written as its str().
+NATIVE = (str, bool, int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
 
 
-def build_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+@dataclass
+class Sheet:
+    title: str
+    headers: Sequence[Any] = ()  # the bold first row (after `above`)
+    rows: Iterable[Sequence[Any]] = ()
+    above: Sequence[Sequence[Any]] = ()  # plain rows before the headers: a title, a document number
+    widths: Sequence[float] = ()  # column widths in characters, from column A
+    wrap: bool = False  # body cells wrap their text, aligned to the top
+
+
+def cell(ws, value: Any, *, font: Font | None = None, alignment: Alignment | None = None):
+    """`value` as it should be appended to the write-only sheet `ws`: a plain value or a WriteOnlyCell."""
+    if value is None:
+        value = ""
+    elif isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value).replace(tzinfo=None)
+    elif not isinstance(value, NATIVE):
+        value = str(value)
+    is_text = isinstance(value, str)
+    if is_text:
+        value = xml_text(value)
+    # openpyxl turns a str starting with "=" into a formula and "#N/A" & co. into an error cell.
+    retyped = is_text and (value.startswith("=") or value in ERROR_CODES)
+    if not (retyped or font or alignment):
+        return value
+    written = WriteOnlyCell(ws, value=value)
+    if is_text:
+        written.data_type = "s"  # text a person typed is text, exactly as typed (no apostrophe added)
+    if font is not None:
+        written.font = font
+    if alignment is not None:
+        written.alignment = alignment
+    return written
+
+
+def write_xlsx(out: IO[bytes], sheets: Sequence[Sheet]) -> None:
+    """Write the sheets, in order, to the binary file `out`."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    header_cells = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=str(h))
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    ws.append(header_cells)
-    for row in rows:
-        ws.append(["" if v is None else v for v in row])
-    out = io.BytesIO()
+    for sheet in sheets:
+        ws = wb.create_sheet(title=xml_text(str(sheet.title))[:31])
+        for column, width in enumerate(sheet.widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = width  # before the first row
+        for row in sheet.above:
+            ws.append([cell(ws, v) for v in row])
+        if sheet.headers:
+            ws.append([cell(ws, h, font=BOLD) for h in sheet.headers])
+        alignment = WRAP_TOP if sheet.wrap else None
+        for row in sheet.rows:
+            ws.append([cell(ws, v, alignment=alignment) for v in row])
     wb.save(out)
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    out = io.BytesIO()
+    write_xlsx(out, sheets)
     return out.getvalue()
 
 
-def read_rows(fileobj) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """Headers and (spreadsheet line number, values) for every non-empty row of the first sheet."""
-    wb = load_workbook(fileobj, read_only=True, data_only=True)
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    try:
-        headers = [str(h).strip() if h is not None else "" for h in next(rows)]
-    except StopIteration:
-        return [], []
-    body = []
-    for line, values in enumerate(rows, start=2):
-        values = list(values)
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        body.append((line, values))
-    wb.close()
-    return headers, body
+def build_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """One sheet: bold headers, then the rows."""
+    return xlsx_bytes([Sheet(title=title, headers=headers, rows=rows)])

@@ -3,15 +3,13 @@ the mid-term or final evaluation report (.docx)."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from emergency.core.models import Department
 from emergency.lib.docx import OfficialDocument
+from emergency.lib.xlsx import Sheet, xlsx_bytes
 
 from . import selectors
 from .models import Assignment, IndicatorValue, Item, Period, Plan, ProgressReport, SupervisionNotice
@@ -55,34 +53,23 @@ def _items(plan: Plan):
 
 
 def allocation_xlsx(plan: Plan) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "任务分工"
-    ws.append([plan.title])
-    ws.append([plan.document_number, plan.issued_on.isoformat()])
-    header = ["部分", "序号", "主题/类别", "内容", "牵头单位", "配合单位"]
-    ws.append(header)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
     groups = _groups()
     part = {Item.Kind.INDICATOR: "主要指标", Item.Kind.TASK: "主要任务", Item.Kind.PROJECT: "重点工程"}
-    for item in _items(plan):
-        lead, coop = _departments(item, groups)
-        if item.kind == Item.Kind.TASK and item.section:
-            section = f"（{item.section.number}）{item.section.title}"
-        else:
-            section = part[item.kind]
-        theme = item.category if item.kind == Item.Kind.INDICATOR else item.theme
-        content = item.content if item.kind != Item.Kind.PROJECT else f"{item.title}：{item.content}"
-        ws.append([section, item.number, theme, content, lead, coop])
-    for col, width in zip("ABCDEF", (28, 6, 20, 80, 24, 40), strict=True):
-        ws.column_dimensions[col].width = width
-    for row in ws.iter_rows(min_row=4):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+
+    def rows():
+        for item in _items(plan):
+            lead, coop = _departments(item, groups)
+            if item.kind == Item.Kind.TASK and item.section:
+                section = f"（{item.section.number}）{item.section.title}"
+            else:
+                section = part[item.kind]
+            theme = item.category if item.kind == Item.Kind.INDICATOR else item.theme
+            content = item.content if item.kind != Item.Kind.PROJECT else f"{item.title}：{item.content}"
+            yield [section, item.number, theme, content, lead, coop]
+
+    return xlsx_bytes([Sheet(title="任务分工", above=[[plan.title], [plan.document_number, plan.issued_on.isoformat()]],
+                             headers=["部分", "序号", "主题/类别", "内容", "牵头单位", "配合单位"], rows=rows(),
+                             widths=(28, 6, 20, 80, 24, 40), wrap=True)])
 
 
 def progress_docx(plan: Plan, period: Period) -> bytes:

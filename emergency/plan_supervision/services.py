@@ -278,6 +278,11 @@ def report_save(*, acting_user, assignment: Assignment, period: Period, narrativ
 def _review(report: ProgressReport, method: str, *, acting_user, comment: str) -> ProgressReport:
     _require_bureau(acting_user)
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    # Four eyes, as for hazards, disposals and stock documents: a bureau user who reports for the bureau's own
+    # assignments (区应急局) must not sign off their own submission. Only acceptance is refused: returning one's
+    # own report sends it back to the department to correct and resubmit, and closes nothing.
+    if method == "accept" and report.submitted_by_id == acting_user.pk:
+        raise ValidationError(_("The person who submitted a report cannot accept it."))
     report.reviewed_at, report.reviewed_by, report.review_comment = timezone.now(), acting_user, comment
     _transition(report, method, actor=acting_user, comment=comment)
     audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=report,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.attachments import attachment_add, attachments_of
 from emergency.core.audit import audit_record
+from emergency.core.filters import parse_id
 from emergency.core.forms import AttachmentForm, add_validation_errors
 from emergency.core.models import AuditEvent, Department
 from emergency.core.scoping import acting_department_ids, get_for_user, scope_queryset
@@ -56,9 +57,9 @@ def _plan(request, pk: int) -> Plan:
 
 
 def _period(request, plan: Plan) -> Period | None:
-    pid = request.GET.get("period")
-    if pid and pid.isdigit():
-        period = plan.periods.filter(pk=int(pid)).first()
+    pid = parse_id(request.GET.get("period"))
+    if pid is not None:
+        period = plan.periods.filter(pk=pid).first()
         if period:
             return period
     return selectors.current_period(plan)
@@ -277,6 +278,7 @@ def report_detail(request, report_pk: int):
         "report": report, "transitions": report.transitions.select_related("actor"),
         "cooperating": selectors.cooperating_reports(report) if report.assignment.role == "lead" else [],
         "is_bureau": _is_bureau(request.user), "review_form": ReviewForm(), "may_edit": may_edit,
+        "own_submission": report.submitted_by_id == request.user.pk,
         "attachments": attachments_of(report), "upload_form": AttachmentForm(),
         "history": report.history.select_related("history_user")[:20]})
 
@@ -375,10 +377,10 @@ def indicators(request, pk: int):
     if request.method == "POST":
         if not _is_bureau(request.user):
             raise PermissionDenied
-        item_pk = request.POST.get("item", "")
-        if not item_pk.isdigit():
+        item_pk = parse_id(request.POST.get("item"))
+        if item_pk is None:
             raise Http404
-        item = get_object_or_404(Item, pk=int(item_pk), plan=plan, kind=Item.Kind.INDICATOR)
+        item = get_object_or_404(Item, pk=item_pk, plan=plan, kind=Item.Kind.INDICATOR)
         if form.is_valid():
             data = dict(form.cleaned_data)
             evidence = data.pop("evidence", None)

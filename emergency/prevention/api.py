@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from emergency.api.serializers import StrictSerializer
+from emergency.api.routers import IdSimpleRouter
+from emergency.api.serializers import ErrorSerializer, StrictSerializer
 from emergency.api.views import BusinessUser
 from emergency.lib import risk
 from emergency.lib.masking import mask_phone
@@ -28,8 +28,17 @@ LEC_FIELDS = ("l", "e", "c")
 LS_FIELDS = ("l", "s")
 
 
+# A factor is a JSON number or a string of one (the assessment form's live preview sends strings).
+FACTOR_SCHEMA = {"oneOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9]{1,5}(\.[0-9]{1,3})?$"}]}
+
+
+@extend_schema_field(FACTOR_SCHEMA)
+class FactorField(serializers.DecimalField):
+    pass
+
+
 def _factor(help_text: str) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=8, decimal_places=3, required=False, help_text=help_text)
+    return FactorField(max_digits=8, decimal_places=3, required=False, help_text=help_text)
 
 
 class RiskEvaluationRequestSerializer(StrictSerializer):
@@ -64,12 +73,6 @@ class RiskEvaluationSerializer(serializers.Serializer):
     color = serializers.ChoiceField(choices=["red", "orange", "yellow", "blue"])
 
 
-ERROR = inline_serializer("PreventionError", {"error": inline_serializer("PreventionErrorBody", {
-    "code": serializers.CharField(), "message": serializers.CharField(),
-    "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-})})
-
-
 class RiskEvaluationView(APIView):
     """Evaluate a risk by LEC or LS. The bands come from the rules table."""
 
@@ -78,8 +81,8 @@ class RiskEvaluationView(APIView):
     @extend_schema(
         operation_id="v1_prevention_risk_evaluations_create", request=RiskEvaluationRequestSerializer,
         responses={200: RiskEvaluationSerializer,
-                   400: OpenApiResponse(ERROR, description="A field is missing, unknown or not an allowed value; "
-                                                           "`error.fields` names it.")},
+                   400: OpenApiResponse(ErrorSerializer, description=(
+                       "A field is missing, unknown or not an allowed value; `error.fields` names it."))},
         examples=[OpenApiExample("LEC", request_only=True, value={"method": "lec", "l": 6, "e": 6, "c": 7}),
                   OpenApiExample("LS", request_only=True, value={"method": "ls", "l": 4, "s": 5, "table": "ls_a"}),
                   OpenApiExample("Result", response_only=True,
@@ -143,7 +146,7 @@ class RiskPointViewSet(viewsets.ReadOnlyModelViewSet):
             "enterprise__name", "enterprise_id", "name", "pk")
 
 
-router = SimpleRouter()
+router = IdSimpleRouter()
 router.register("risk-points", RiskPointViewSet, basename="prevention-riskpoint")
 
 urlpatterns = [

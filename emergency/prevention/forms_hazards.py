@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from emergency.accounts.roles import Role
+from emergency.core.filters import IdChoiceFilter, IdFilter
 from emergency.core.models import Division
 from emergency.enterprises.models import Enterprise
 
@@ -57,7 +58,7 @@ class HazardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     # A drill-down link names the enterprise by id (the list is scoped, so another's id finds nothing);
     # people type part of the name: thousands of enterprises make no usable drop-down.
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", widget=forms.HiddenInput)
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     enterprise_name = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains",
                                                 label=_("Enterprise"))
     state = django_filters.ChoiceFilter(choices=HiddenHazard.State.choices, label=_("State"))
@@ -65,8 +66,8 @@ class HazardFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(choices=YES_NO, method="flag", label=_("Overdue"))
     listed_supervision = django_filters.ChoiceFilter(choices=YES_NO, method="flag", label=_("Listed supervision"))
     found_by_regulator = django_filters.ChoiceFilter(choices=YES_NO, method="flag", label=_("Found by regulator"))
-    subdistrict = django_filters.ModelChoiceFilter(queryset=Division.objects.none(), method="in_subdistrict",
-                                                   label=_("Subdistrict"))
+    subdistrict = IdChoiceFilter(queryset=Division.objects.none(), method="in_subdistrict",
+                                 label=_("Subdistrict"))
 
     class Meta:
         model = HiddenHazard

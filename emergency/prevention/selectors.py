@@ -18,6 +18,7 @@ from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from emergency.core.filters import IdChoiceFilter, IdFilter
 from emergency.core.models import Division
 from emergency.core.rules import rule_value
 from emergency.core.scoping import scope_queryset
@@ -223,11 +224,11 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 class _LedgerFilter(django_filters.FilterSet):
     """Filters shared by both ledgers; the subdistrict choices are limited to the user's area."""
 
-    subdistrict = django_filters.ModelChoiceFilter(queryset=Division.objects.none(), method="in_subdistrict",
-                                                   label=_("Subdistrict"))
+    subdistrict = IdChoiceFilter(queryset=Division.objects.none(), method="in_subdistrict",
+                                 label=_("Subdistrict"))
     industry = django_filters.ChoiceFilter(field_name="enterprise__industry", choices=Industry.choices,
                                            label=_("Industry"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", widget=forms.HiddenInput)
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     since = django_filters.DateFilter(method="created_since", label=_("From"))
     until = django_filters.DateFilter(method="created_until", label=_("To"))
 
@@ -274,8 +275,9 @@ class HazardLedgerFilter(_LedgerFilter):
 
 
 class RiskPointLedgerFilter(_LedgerFilter):
-    level = django_filters.ChoiceFilter(choices=[*RiskLevel.choices, (NONE, _("Not assessed"))], method="by_level",
-                                        label=_("Risk level"))
+    # String values, like "none": the schema then says what the query string carries ("1" … "4" or "none").
+    level = django_filters.ChoiceFilter(choices=[*((str(v), label) for v, label in RiskLevel.choices),
+                                                 (NONE, _("Not assessed"))], method="by_level", label=_("Risk level"))
     kind = django_filters.ChoiceFilter(choices=RiskPoint.Kind.choices, label=_("Kind"))
     control_level = django_filters.ChoiceFilter(choices=ControlLevel.choices, label=_("Control level"))
 

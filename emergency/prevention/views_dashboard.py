@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from emergency.accounts.roles import BUREAU_ROLES, Role
+from emergency.core.filters import parse_id
 from emergency.core.scoping import get_for_user
 from emergency.core.views import district_map_config, roles_required
 from emergency.enterprises.models import Enterprise
@@ -129,8 +130,9 @@ def risk_map(request):
     user = request.user
     config = district_map_config(_level_layers())
     enterprise, points = None, []
-    if request.GET.get("enterprise", "").isdigit():
-        enterprise, _w = get_for_user(user, Enterprise.objects.all(), pk=int(request.GET["enterprise"]))
+    wanted = parse_id(request.GET.get("enterprise"))
+    if wanted is not None:
+        enterprise, _w = get_for_user(user, Enterprise.objects.all(), pk=wanted)
         points = list(selectors.risk_points_in_scope(user).filter(enterprise=enterprise).order_by(
             "current_level", "name"))
     return render(request, "prevention/risk_map.html", {

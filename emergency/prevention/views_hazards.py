@@ -19,6 +19,7 @@ from django_fsm import can_proceed
 
 from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.attachments import attachment_add, attachments_of
+from emergency.core.filters import parse_id
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
 from emergency.core.scoping import get_for_user, scope_queryset
@@ -131,7 +132,8 @@ def hazard_report(request):
     else:
         kwargs = {"enterprises": scope_queryset(user, Enterprise.objects.filter(archived_at__isnull=True)),
                   "risk_points": None}
-    initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise", "").isdigit() else {}
+    wanted = parse_id(request.GET.get("enterprise"))
+    initial = {"enterprise": wanted} if wanted is not None else {}
     form = HazardReportForm(request.POST or None, request.FILES or None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -56,7 +56,7 @@ def mobile_point(request, token: str):
         if not writable:
             raise PermissionDenied
         level = request.POST.get("level", "")
-        if not level.isdigit() or not point.control_level <= int(level) <= 4:
+        if level not in ("1", "2", "3", "4") or not point.control_level <= int(level):
             messages.error(request, _("Choose a level to check at."))
             return redirect("prevention:mobile_point", token=token)
         tasks = services.inspection_tasks_current(acting_user=request.user, point=point, now=timezone.now())

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from emergency.accounts.roles import BUREAU_ROLES, Role
+from emergency.core.filters import parse_id
 from emergency.core.forms import add_validation_errors
 from emergency.core.rules import rule_value
 from emergency.core.scoping import get_for_user, scope_queryset
@@ -81,8 +82,8 @@ def risk_point_create(request):
     initial = {}
     if request.user.role == Role.ENTERPRISE:
         initial["enterprise"] = request.user.enterprise_id
-    elif (request.GET.get("enterprise") or "").isdigit():
-        initial["enterprise"] = int(request.GET["enterprise"])
+    elif (wanted := parse_id(request.GET.get("enterprise"))) is not None:
+        initial["enterprise"] = wanted
     form = RiskPointForm(request.POST or None, enterprises=enterprises, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,9 +18,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from emergency.api.views import BusinessUser
+from emergency.api.serializers import ErrorSerializer
+from emergency.core.filters import parse_id
 
 from . import selectors_map
+from .access import ResourceReader
 from .models import SupplyItem
 
 DEFAULT_LIMIT = 20
@@ -57,19 +59,17 @@ def parse_nearby(params) -> selectors_map.NearbyQuery:
     limit = DEFAULT_LIMIT
     raw_limit = params.get("limit")
     if raw_limit is not None:
-        if not raw_limit.strip().isdigit():
+        limit = parse_id(raw_limit, maximum=MAX_LIMIT)  # "²".isdigit() is true, int("²") a ValueError
+        if limit is None:
             errors["limit"] = [_("Enter a whole number from 1 to %(max)d.") % {"max": MAX_LIMIT}]
-        else:
-            limit = int(raw_limit)
-            if not 1 <= limit <= MAX_LIMIT:
-                errors["limit"] = [_("Enter a whole number from 1 to %(max)d.") % {"max": MAX_LIMIT}]
     item = None
     raw_item = params.get("item")
     if raw_item is not None:
-        if not raw_item.strip().isdigit():
+        item_id = parse_id(raw_item)
+        if item_id is None:
             errors["item"] = [_("Give a supply item id.")]
         else:
-            item = SupplyItem.objects.filter(pk=int(raw_item), archived_at__isnull=True).first()
+            item = SupplyItem.objects.filter(pk=item_id, archived_at__isnull=True).first()
             if item is None:
                 errors["item"] = [_("Unknown supply item.")]
     if errors:
@@ -110,16 +110,15 @@ NEARBY = inline_serializer("Nearby", {
                                              "unit": serializers.CharField()}, allow_null=True),
     "results": RESULTS,
 })
-ERROR = inline_serializer("ResourcesError", {"error": inline_serializer("ResourcesErrorBody", {
-    "code": serializers.CharField(), "message": serializers.CharField(),
-    "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-})})
+ERROR = ErrorSerializer  # the API's one error format
 
 
 class NearbyView(APIView):
     """The nearest resources to a point, nearest first."""
 
-    permission_classes = [BusinessUser]
+    # The role set of the resource pages: enterprise and expert users must not read stock, occupancy, teams
+    # and experts here either.
+    permission_classes = [ResourceReader]
 
     @extend_schema(
         operation_id="v1_resources_nearby",
@@ -143,7 +142,8 @@ class NearbyView(APIView):
         ],
         responses={200: NEARBY, 400: OpenApiResponse(ERROR, description=(
             "A bad coordinate, an unknown kind or item, or a limit that is not a whole number from 1 to 100; "
-            "`error.fields` names the parameter."))})
+            "`error.fields` names the parameter.")), 403: OpenApiResponse(ERROR, description=(
+            "The caller is not a bureau, department or subdistrict user."))})
     def get(self, request):
         q = parse_nearby(request.query_params)
         return Response({

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from emergency.core.filters import parse_id
 from emergency.core.forms import FastSelect
 from emergency.core.models import Division
 
@@ -95,8 +96,8 @@ class WarehouseChoiceField(forms.ModelChoiceField):
     def prepare_value(self, value):
         if isinstance(value, Warehouse):
             return self.display(value)
-        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-            found = Warehouse.objects.filter(pk=int(value)).only("pk", "name").first()
+        if parse_id(value) is not None:
+            found = Warehouse.objects.filter(pk=parse_id(value)).only("pk", "name").first()
             return self.display(found) if found else value
         return value
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from emergency.core.filters import IdChoiceFilter
 from emergency.core.models import Department, Division
 from emergency.enterprises.models import Enterprise
 
@@ -185,7 +186,7 @@ class TeamFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=RescueTeam.Kind.choices, label=_("Kind"))
     specialty = django_filters.ChoiceFilter(choices=RescueTeam.Specialty.choices, label=_("Specialty"))
     readiness = django_filters.ChoiceFilter(choices=RescueTeam.Readiness.choices, label=_("Readiness"))
-    subdistrict = django_filters.ModelChoiceFilter(queryset=_subdistricts(), method="under", label=_("Subdistrict"))
+    subdistrict = IdChoiceFilter(queryset=_subdistricts(), method="under", label=_("Subdistrict"))
 
     class Meta:
         model = RescueTeam
@@ -226,8 +227,8 @@ class ExpertFilter(django_filters.FilterSet):
 class EquipmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or model"))
     status = django_filters.ChoiceFilter(choices=Equipment.Status.choices, label=pgettext_lazy("equipment", "Status"))
-    team = django_filters.ModelChoiceFilter(queryset=RescueTeam.objects.filter(archived_at__isnull=True),
-                                            label=_("Team"))
+    team = IdChoiceFilter(queryset=RescueTeam.objects.filter(archived_at__isnull=True),
+                          label=_("Team"))
 
     class Meta:
         model = Equipment
@@ -241,8 +242,8 @@ class EquipmentFilter(django_filters.FilterSet):
 class ReserveFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Contract number or supplier"))
     valid = django_filters.ChoiceFilter(choices=YES_NO, method="is_valid", label=_("Valid today"))
-    item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.filter(archived_at__isnull=True),
-                                            method="has_item", label=_("Item"))
+    item = IdChoiceFilter(queryset=SupplyItem.objects.filter(archived_at__isnull=True),
+                          method="has_item", label=_("Item"))
 
     class Meta:
         model = ReserveAgreement

@@ -5,7 +5,9 @@ LIMIT n) and the database answers it in 1–5 ms at 100,000 resources, but Djang
 per query building it (correlated subqueries, EXISTS, annotations), which put `nearby` over its 50 ms p95 target
 (benchmarks/resources.py). The text here is fixed; only parameters vary. It runs unchanged on SQLite and
 PostgreSQL, reads only live rows (archived_at IS NULL), and every resource model is readable district-wide by
-business users (scopes.py: ScopeSpec(everyone=True)), which is who may call the API (`api.NearbyView`).
+the users who may read resources at all (`access.RESOURCE_ROLES`: bureau, departments, subdistricts). This SQL
+skips the scoping layer, so each query takes the caller and answers nothing to anyone else (`_readers_only`),
+whatever the view in front of it checked.
 
 The tests of `selectors_map.nearby` (test_nearby_api.py, test_reserve_warehouse.py) cover these queries.
 """
@@ -13,13 +15,28 @@ The tests of `selectors_map.nearby` (test_nearby_api.py, test_reserve_warehouse.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from decimal import Decimal
 
 from django.db import connection
 
+from .access import may_read_resources
 from .models import Lot, Shelter, ShelterStay, Warehouse
 from .models_teams import EXPERT_FIELDS, Expert, RescueTeam, ReserveAgreement, ReserveLine
+
+
+def _readers_only(query):
+    """Defence in depth: the raw SQL bypasses `scope_queryset`, so it checks the caller itself (no rows for a
+    user outside RESOURCE_ROLES, even if a new caller forgets the API's permission)."""
+
+    @functools.wraps(query)
+    def wrapped(user, *args, **kwargs) -> list[dict]:
+        if not may_read_resources(user):
+            return []
+        return query(*args, **kwargs)
+
+    return wrapped
 
 
 def _t(model) -> str:
@@ -53,6 +70,7 @@ def _limited(select: str, where: str, d2_order: str, box: dict, limit: int) -> s
     return f"{select} WHERE {where} ORDER BY {d2_order}, id" + (f" LIMIT {int(limit)}" if box else "")
 
 
+@_readers_only
 def shelters(lat: float, lng: float, box: dict, limit: int) -> list[dict]:
     d2, box_sql, params = _distance_and_box(lat, lng, box, "s")
     occupancy = (f"COALESCE((SELECT SUM(st.people) FROM {_t(ShelterStay)} st WHERE st.shelter_id = s.id "
@@ -74,6 +92,7 @@ def _agreed_lines(today: datetime.date) -> str:
             "AND ra.archived_at IS NULL AND ra.valid_from <= %s AND ra.valid_until >= %s")
 
 
+@_readers_only
 def warehouses(lat: float, lng: float, box: dict, limit: int, item_id: int | None,
                today: datetime.date) -> list[dict]:
     """Warehouses by distance; with an item, only those holding some of it (own unexpired stock or valid
@@ -101,6 +120,7 @@ def warehouses(lat: float, lng: float, box: dict, limit: int, item_id: int | Non
     return _rows(sql, [*select_params, *d2_params, *box_params, *where_params])
 
 
+@_readers_only
 def teams(lat: float, lng: float, box: dict, limit: int) -> list[dict]:
     d2, box_sql, params = _distance_and_box(lat, lng, box, "t")
     sql = _limited(f"SELECT t.id, t.name, t.latitude, t.longitude, t.kind, t.readiness, t.is_synthetic, {d2} AS d2 "
@@ -109,6 +129,7 @@ def teams(lat: float, lng: float, box: dict, limit: int) -> list[dict]:
     return _rows(sql, params)
 
 
+@_readers_only
 def experts(lat: float, lng: float, box: dict, limit: int) -> list[dict]:
     d2, box_sql, params = _distance_and_box(lat, lng, box, "e")
     flags = ", ".join(f"e.{attr}" for attr, _code, _label in EXPERT_FIELDS)

@@ -31,11 +31,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from emergency.accounts.roles import can_see_business
 from emergency.core import scoping
 from emergency.lib.geo import EARTH_RADIUS_M, haversine_m
 
 from . import nearby_sql, services
+from .access import may_read_resources
 from .models import Lot, Shelter, SupplyItem, Warehouse
 
 OPEN_STAYS = Q(stays__checked_out_at__isnull=True)
@@ -307,9 +307,9 @@ class NearbyQuery:
     item: object | None = None  # a SupplyItem
 
 
-def _shelter_rows(box, per_person, q: NearbyQuery) -> list[dict]:
+def _shelter_rows(user, box, per_person, q: NearbyQuery) -> list[dict]:
     out = []
-    for r in nearby_sql.shelters(q.lat, q.lng, box, q.limit):
+    for r in nearby_sql.shelters(user, q.lat, q.lng, box, q.limit):
         capacity = services.capacity_from_area(r["effective_area_m2"], per_person.get(r["kind"], per_person[""]))
         occupancy = int(r["occupancy"] or 0)
         out.append({"kind": "shelter", "id": r["id"], "name": r["name"], "latitude": r["latitude"],
@@ -319,10 +319,10 @@ def _shelter_rows(box, per_person, q: NearbyQuery) -> list[dict]:
     return out
 
 
-def _warehouse_rows(box, q: NearbyQuery) -> list[dict]:
+def _warehouse_rows(user, box, q: NearbyQuery) -> list[dict]:
     item_id = q.item.pk if q.item is not None else None
     out = []
-    for r in nearby_sql.warehouses(q.lat, q.lng, box, q.limit, item_id, timezone.localdate()):
+    for r in nearby_sql.warehouses(user, q.lat, q.lng, box, q.limit, item_id, timezone.localdate()):
         row = {"kind": "warehouse", "id": r["id"], "name": r["name"], "latitude": r["latitude"],
                "longitude": r["longitude"], "level": r["level"], "is_synthetic": bool(r["is_synthetic"])}
         if item_id is not None:
@@ -358,16 +358,16 @@ def _agreement_rows(box, q: NearbyQuery) -> list[dict]:
     return list(out.values())
 
 
-def _team_rows(box, q: NearbyQuery) -> list[dict]:
+def _team_rows(user, box, q: NearbyQuery) -> list[dict]:
     return [{"kind": "team", "id": r["id"], "name": r["name"], "latitude": r["latitude"],
              "longitude": r["longitude"], "team_kind": r["kind"], "readiness": r["readiness"],
-             "is_synthetic": bool(r["is_synthetic"])} for r in nearby_sql.teams(q.lat, q.lng, box, q.limit)]
+             "is_synthetic": bool(r["is_synthetic"])} for r in nearby_sql.teams(user, q.lat, q.lng, box, q.limit)]
 
 
-def _expert_rows(box, q: NearbyQuery) -> list[dict]:
+def _expert_rows(user, box, q: NearbyQuery) -> list[dict]:
     return [{"kind": "expert", "id": r["id"], "name": r["name"], "latitude": r["latitude"],
              "longitude": r["longitude"], "fields": r["fields"], "available": bool(r["available"]),
-             "is_synthetic": bool(r["is_synthetic"])} for r in nearby_sql.experts(q.lat, q.lng, box, q.limit)]
+             "is_synthetic": bool(r["is_synthetic"])} for r in nearby_sql.experts(user, q.lat, q.lng, box, q.limit)]
 
 
 def nearby(user, q: NearbyQuery) -> list[dict]:
@@ -377,9 +377,9 @@ def nearby(user, q: NearbyQuery) -> list[dict]:
     box's inscribed circle (so no nearer row can be outside the box), past 64 km, then without a box; each
     kind's query returns at most `limit` rows, nearest first by an equirectangular distance (within the 64 km
     box it ranks as haversine does but for near-ties under 1 %), so that a dense area hands Python `limit` rows
-    per kind. The per-kind queries are SQL (`nearby_sql`); every business user reads every resource
-    (scopes.py), which `user` must be (the API's permission)."""
-    if not can_see_business(user):
+    per kind. The per-kind queries are SQL (`nearby_sql`); every user who may read resources reads every
+    resource (scopes.py), and anyone else gets nothing (`access.may_read_resources`, checked again in the SQL)."""
+    if not may_read_resources(user):
         return []
     per_person = services.area_per_person_table() if "shelter" in q.kinds else None
     radius: float | None = FIRST_RADIUS_M
@@ -387,13 +387,13 @@ def nearby(user, q: NearbyQuery) -> list[dict]:
         box = bbox(q.lat, q.lng, radius) if radius is not None else {}
         rows: list[dict] = []
         if "shelter" in q.kinds:
-            rows += _shelter_rows(box, per_person, q)
+            rows += _shelter_rows(user, box, per_person, q)
         if "warehouse" in q.kinds:
-            rows += _warehouse_rows(box, q) + _agreement_rows(box, q)
+            rows += _warehouse_rows(user, box, q) + _agreement_rows(box, q)
         if "team" in q.kinds:
-            rows += _team_rows(box, q)
+            rows += _team_rows(user, box, q)
         if "expert" in q.kinds:
-            rows += _expert_rows(box, q)
+            rows += _expert_rows(user, box, q)
         for row in rows:
             row["distance_m"] = (round(haversine_m(q.lat, q.lng, row["latitude"], row["longitude"]), 1)
                                  if row["latitude"] is not None and row["longitude"] is not None else None)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from emergency.core.filters import parse_id
 from emergency.core.rules import rule_value
 from emergency.core.scoping import scope_queryset
 
@@ -63,9 +64,9 @@ def warehouse_suggestions(user, typed: str, *, limit: int = 20) -> list[Warehous
     typed = typed.strip()
     if not typed:
         return list(qs.order_by("level", "name", "pk")[:limit])
-    ident = typed.lstrip("#").strip()
-    if ident.isdigit() and len(ident) <= 12:
-        by_id = list(qs.filter(pk=int(ident)))
+    ident = parse_id(typed.lstrip("#"))
+    if ident is not None:
+        by_id = list(qs.filter(pk=ident))
         if by_id:
             return by_id
     starts = list(qs.filter(name__startswith=typed).order_by("name", "pk")[:limit])

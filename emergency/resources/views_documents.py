@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from emergency.accounts.roles import BUREAU_ROLES
+from emergency.core.filters import parse_id
 from emergency.core.forms import add_validation_errors
 
 from . import selectors_stock, services
@@ -77,9 +78,9 @@ def document_create(request):
         initial = {"kind": request.GET.get("kind") if request.GET.get("kind") in StockDocument.Kind.values
                    else StockDocument.Kind.ISSUE}
         initial["reason"] = REASON_CHOICES[initial["kind"]][0][0]  # a reason that fits the kind shown
-        wanted = request.GET.get("warehouse", "")
-        if wanted.isdigit() and managed.filter(pk=int(wanted)).exists():
-            initial["warehouse"] = int(wanted)
+        wanted = parse_id(request.GET.get("warehouse"))
+        if wanted is not None and managed.filter(pk=wanted).exists():
+            initial["warehouse"] = wanted
         form = DocumentForm(initial=initial, managed=managed, destinations=destinations)
         lines = LineFormSet(prefix="line", kind=initial["kind"], form_kwargs={"items": _items()})
     return render(request, "resources/document_form.html", {

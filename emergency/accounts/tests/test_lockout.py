@@ -121,3 +121,13 @@ def test_a_successful_login_is_audited(client, bureau_officer):
     assert event.actor == bureau_officer and event.success and event.event_time >= before
     assert event.object_type == "accounts.User" and event.object_id == str(bureau_officer.pk)
     assert event.changes == {}
+
+
+def test_a_login_name_with_a_control_character_is_recorded_as_a_failed_login(client, db):
+    """The login form does not refuse it before authenticate(): a probe with such a name is still audited."""
+    from emergency.core.models import AuditEvent
+
+    response = client.post("/accounts/login/", {"username": "ctl\x01user", "password": "whatever1A"})
+    assert response.status_code == 200
+    row = AuditEvent.objects.filter(event_type=AuditEvent.Type.LOGIN_FAILED).latest("id")
+    assert "ctl" in row.actor_username or "ctl" in row.object_repr

@@ -7,6 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
+from emergency.accounts import services
 from emergency.core.models import AuditEvent
 
 ADMIN_ROLES = ["bureau_admin", "system_admin", "security_admin", "audit_admin"]
@@ -92,9 +93,11 @@ def test_other_roles_are_not_asked_for_a_second_factor(client, request, db, pers
     assert not TOTPDevice.objects.filter(user=user).exists()
 
 
-def test_first_time_enrolment_shows_a_qr_code_and_confirms_the_device(client, system_admin):
+def test_first_time_enrolment_shows_a_qr_code_and_confirms_the_device(client, system_admin, security_admin):
     assert not TOTPDevice.objects.filter(user=system_admin).exists()
+    code = services.otp_enrolment_code_issue(acting_user=security_admin, user=system_admin)
     password_login(client, system_admin)
+    assert client.post(OTP, {"code": code}).status_code == 302
     resp = client.get(OTP)
     assert resp.status_code == 200 and resp.context["enrolling"]
     assert resp.context["qr"].startswith("data:image/svg+xml")
@@ -107,11 +110,13 @@ def test_first_time_enrolment_shows_a_qr_code_and_confirms_the_device(client, sy
     assert client.get("/accounts/users/").status_code == 200
 
 
-def test_enrolment_keeps_one_device_across_reloads(client, security_admin):
-    password_login(client, security_admin)
+def test_enrolment_keeps_one_device_across_reloads(client, security_admin, audit_admin):
+    code = services.otp_enrolment_code_issue(acting_user=security_admin, user=audit_admin)
+    password_login(client, audit_admin)
+    client.post(OTP, {"code": code})
     client.get(OTP)
     client.get(OTP)
-    assert TOTPDevice.objects.filter(user=security_admin).count() == 1
+    assert TOTPDevice.objects.filter(user=audit_admin).count() == 1
 
 
 def test_a_confirmed_device_shows_no_qr_code(client, bureau_admin):

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from xml.parsers import expat
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from emergency.core.audit import audit_record
 from emergency.core.models import AuditEvent, ImportJob
-from emergency.lib.xlsx import read_rows
+from emergency.lib import xlsx_reader
+from emergency.lib.xlsx_reader import SheetReader
 
 from .registry import (
     ImportContext,
@@ -40,24 +42,77 @@ logger = logging.getLogger(__name__)
 
 ALLOWED_EXTENSIONS = (".xlsx", ".xlsm")
 MAX_ROWS = 100_000
+# <row> elements of any kind, empty ones included, read before a file is refused: room for blank lines
+# between the data, while millions of empty rows cannot keep a worker busy.
+MAX_SCANNED_ROWS = 2 * MAX_ROWS
 PROGRESS_EVERY_SECONDS = 0.5
 Status = ImportJob.Status
 
 
 # Reading the file -------------------------------------------------------------------------------
+# Memory while reading is bounded by what is kept: at most MAX_ROWS rows of the columns the header maps,
+# plus the shared strings those cells use (lib/xlsx_reader.py; benchmarks/import_memory.py measures it).
 
-def read_sheet(fileobj) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """Headers and rows, or a ValidationError a person can act on."""
+@dataclass
+class Sheet:
+    """An upload as the register sees it: the rows hold only the columns that `mapping` names."""
+
+    mapping: dict[int, str]  # position in each row → column key
+    rows: list[tuple[int, list[Any]]]  # (spreadsheet line, values)
+
+
+def _limits() -> xlsx_reader.Limits:
+    return xlsx_reader.Limits(max_rows=MAX_ROWS, max_scanned_rows=MAX_SCANNED_ROWS)
+
+
+def read_sheet(fileobj, spec: ImportSpec) -> Sheet:
+    """The header row is read and checked (map_headers) before the body; any problem is a
+    ValidationError a person can act on."""
     try:
         fileobj.seek(0)
-        return read_rows(fileobj)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as exc:
+        with SheetReader(fileobj, _limits()) as reader:
+            headers = reader.header()
+            if not any(headers):
+                raise ValidationError(_("The sheet is empty: the first row must hold the column names."))
+            columns = map_headers(spec, headers)
+            rows = reader.body(sorted(columns))
+    except ValidationError:
+        raise
+    except xlsx_reader.Refused as exc:
+        logger.info("import file refused: %s", exc)
+        raise ValidationError(_refusal(exc)) from exc
+    except (zipfile.BadZipFile, expat.ExpatError, KeyError, OSError, ValueError, TypeError, IndexError) as exc:
         logger.info("unreadable import file: %r", exc)
         raise ValidationError(_("The file is not a readable Excel workbook (.xlsx). Save it from Excel or "
                                 "WPS as “Excel Workbook (.xlsx)” and upload it again.")) from exc
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on hostile input; none is a 500
+    except Exception as exc:  # noqa: BLE001 - hostile input may raise anything; none is a 500
         logger.warning("unexpected error reading an import file", exc_info=True)
         raise ValidationError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+    return Sheet(mapping={position: columns[c] for position, c in enumerate(sorted(columns))}, rows=rows)
+
+
+def _refusal(exc: xlsx_reader.Refused) -> str:
+    if isinstance(exc, xlsx_reader.TooManyRows):
+        return _("The sheet has more than %(max)d rows; split it into files of at most %(max)d rows.") % {
+            "max": exc.limit}
+    if isinstance(exc, xlsx_reader.TooManyScannedRows):
+        return _("The sheet has more than %(max)d rows, counting empty ones. Delete the empty rows below the "
+                 "data, or copy the data into a new workbook, and upload it again.") % {"max": exc.limit}
+    if isinstance(exc, xlsx_reader.RowTooWide):
+        return _("Row %(line)d has more than %(max)d cells, more than Excel allows. Copy the data into a new "
+                 "workbook and upload it again.") % {"line": exc.line, "max": exc.limit}
+    if isinstance(exc, xlsx_reader.CellTooLong):
+        return _("A cell holds more than %(max)d characters, more than Excel allows. Shorten it and upload the "
+                 "file again.") % {"max": exc.limit}
+    if isinstance(exc, xlsx_reader.TooManyParts):
+        return _("The file holds %(n)d parts, far more than any Excel workbook, and is refused. Copy the data into "
+                 "a new workbook and upload that.") % {"n": exc.count}
+    if isinstance(exc, xlsx_reader.PartTooCompressed):
+        return _("The file is packed %(ratio)d times smaller than its content, far more than any Excel "
+                 "workbook, and is refused. Copy the data into a new workbook and upload that.") % {
+            "ratio": exc.ratio}
+    return _("The file unpacks to more than %(mb)d MB; split it into smaller files.") % {
+        "mb": exc.limit // xlsx_reader.MIB}
 
 
 def map_headers(spec: ImportSpec, headers: list[str]) -> dict[int, str]:
@@ -200,19 +255,13 @@ def import_job_create(*, acting_user, register: str, uploaded) -> ImportJob:
     max_bytes = getattr(settings, "IMPORT_MAX_BYTES", settings.ATTACHMENT_MAX_BYTES)
     if uploaded.size > max_bytes:
         raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)})
-    headers, body = read_sheet(uploaded)
-    if not any(headers):
-        raise ValidationError(_("The sheet is empty: the first row must hold the column names."))
-    map_headers(spec, headers)
-    if not body:
+    sheet = read_sheet(uploaded, spec)
+    if not sheet.rows:
         raise ValidationError(_("The sheet has column names but no data rows."))
-    if len(body) > MAX_ROWS:
-        raise ValidationError(_("The sheet has %(n)d rows; split it into files of at most %(max)d rows.") % {
-            "n": len(body), "max": MAX_ROWS})
 
     with transaction.atomic():
         job = ImportJob(register=spec.name, original_name=name[:255], created_by=acting_user,
-                        total_rows=len(body))
+                        total_rows=len(sheet.rows))
         uploaded.seek(0)
         job.file.save(name, uploaded, save=False)
         background = _is_background(job)
@@ -228,30 +277,29 @@ def import_job_create(*, acting_user, register: str, uploaded) -> ImportJob:
             language = translation.get_language()
             transaction.on_commit(lambda: import_validate_task.enqueue(job.pk, language))
     if not background:
-        import_job_validate(job=job, acting_user=acting_user, parsed=(headers, body))
+        import_job_validate(job=job, acting_user=acting_user, parsed=sheet)
     return job
 
 
-def _read_job_file(job: ImportJob):
+def _read_job_file(job: ImportJob, spec: ImportSpec) -> Sheet:
     with job.file.open("rb") as fh:
-        return read_sheet(fh)
+        return read_sheet(fh, spec)
 
 
-def import_job_validate(*, job: ImportJob, acting_user, parsed=None) -> ImportJob:
+def import_job_validate(*, job: ImportJob, acting_user, parsed: Sheet | None = None) -> ImportJob:
     """Check every row and keep a preview; READY when all rows are good, INVALID otherwise."""
     spec = get_spec(job.register)
     if not _move(job, from_=(Status.UPLOADED, Status.VALIDATING), to=Status.VALIDATING, processed_rows=0):
         return job
     try:
-        headers, body = parsed or _read_job_file(job)
-        mapping = map_headers(spec, headers)
+        sheet = parsed or _read_job_file(job, spec)
     except ValidationError as exc:
         _finish(job, status=Status.INVALID, errors=[{"line": None, "reason": m} for m in exc.messages])
         return job
     progress = Progress(job)
-    checked = check_rows(spec, mapping, body, acting_user, progress=progress)
+    checked = check_rows(spec, sheet.mapping, sheet.rows, acting_user, progress=progress)
     _finish(job, status=Status.INVALID if checked.errors else Status.READY, errors=checked.errors,
-            preview=checked.preview, total_rows=len(body), processed_rows=len(body))
+            preview=checked.preview, total_rows=len(sheet.rows), processed_rows=len(sheet.rows))
     return job
 
 
@@ -279,10 +327,9 @@ def import_job_run(*, job: ImportJob, acting_user) -> ImportJob:
         return job
     progress = Progress(job, side_connection=True)
     try:
-        headers, body = _read_job_file(job)
-        mapping = map_headers(spec, headers)
+        sheet = _read_job_file(job, spec)
         with transaction.atomic():
-            checked = check_rows(spec, mapping, body, acting_user)
+            checked = check_rows(spec, sheet.mapping, sheet.rows, acting_user)
             if checked.errors:
                 raise ImportRowsFailed(checked.errors)
             count = spec.commit(checked.rows, acting_user, context=checked.context, progress=progress)
@@ -290,7 +337,7 @@ def import_job_run(*, job: ImportJob, acting_user) -> ImportJob:
             audit_record(acting_user=acting_user, event_type=AuditEvent.Type.IMPORT, obj=job,
                          object_repr=f"{spec.title}: {job.original_name}",
                          changes={"register": spec.name, "rows": count, "file": job.original_name})
-            _finish(job, status=Status.DONE, created_count=count, processed_rows=len(body))
+            _finish(job, status=Status.DONE, created_count=count, processed_rows=len(sheet.rows))
     except (ImportRowsFailed, ValidationError) as exc:
         errors = exc.errors if isinstance(exc, ImportRowsFailed) else [
             {"line": None, "reason": m} for m in exc.messages]

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from emergency.core.models import ImportJob
 from emergency.core.views import business_required
-from emergency.lib.xlsx import XLSX_MIME
+from emergency.lib.xlsx import XLSX_MIME, Sheet, xlsx_bytes
 
 from . import services
 from .registry import ImportSpec, get_spec
@@ -104,23 +100,15 @@ def import_confirm(request, pk: int):
 @business_required
 def import_template(request, register: str):
     spec = _spec_for(request.user, register)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(spec.title)[:31]
-    ws.append(spec.header_labels())
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        ws.column_dimensions[cell.column_letter].width = max(12, len(str(cell.value)) * 2 + 2)
-    notes = wb.create_sheet(_("Notes")[:31])
-    notes.append([_("Column"), _("Required column"), _("Also accepted as header")])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for column in spec.columns:
-        notes.append([str(column.label), _("Yes") if column.required else _("No"), "、".join(column.aliases)])
-    notes.append([])
-    notes.append([_("Only the first sheet is read. Every row is checked before anything is saved.")])
-    out = io.BytesIO()
-    wb.save(out)
-    resp = HttpResponse(out.getvalue(), content_type=XLSX_MIME)
+    labels = spec.header_labels()
+    notes = [[str(column.label), _("Yes") if column.required else _("No"), "、".join(column.aliases)]
+             for column in spec.columns]
+    notes += [[], [_("Only the first sheet is read. Every row is checked before anything is saved.")]]
+    data = xlsx_bytes([
+        Sheet(title=str(spec.title), headers=labels, widths=[max(12, len(label) * 2 + 2) for label in labels]),
+        Sheet(title=_("Notes"), headers=[_("Column"), _("Required column"), _("Also accepted as header")],
+              rows=notes),
+    ])
+    resp = HttpResponse(data, content_type=XLSX_MIME)
     resp["Content-Disposition"] = f'attachment; filename="{spec.name}-template.xlsx"'
     return resp

@@ -36,6 +36,12 @@ def emergency_clerk(db):
 
 
 @pytest.fixture
+def bureau_reporter(db):
+    """A bureau user of 区应急局: reports on the bureau's own assignments (task 1) and reviews reports."""
+    return make_user("yingji_bureau", Role.BUREAU_STAFF, department=Department.objects.get(name="区应急局"))
+
+
+@pytest.fixture
 def finance_clerk(db):
     """A user of 区财政局, which alone carries task 4."""
     return make_user("caizheng_clerk", Role.DEPARTMENT, department=Department.objects.get(name="区财政局"))

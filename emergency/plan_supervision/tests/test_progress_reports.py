@@ -163,3 +163,48 @@ def test_each_subdistrict_reports_on_its_own_share_of_a_task_given_to_every_subd
     assert (mine.state, mine.percent_complete, theirs.state) == ("submitted", 80, "draft")
     with pytest.raises(services.NotAllowed):
         report_for(other_subdistrict_officer, plan, 3, "光复道街道办事处", quarter)
+
+
+# --- four eyes: the submitter does not accept (issue 9) ------------------------------------------------------
+
+
+def test_the_person_who_submitted_a_report_cannot_accept_it(plan, quarter, bureau_reporter, bureau_officer,
+                                                            report_for):
+    report = report_for(bureau_reporter, plan, 1, "区应急局", quarter)
+    with pytest.raises(ValidationError, match="submitted a report cannot accept it"):
+        services.report_accept(acting_user=bureau_reporter, report=report)
+    report = ProgressReport.objects.get(pk=report.pk)
+    assert (report.state, report.reviewed_by) == ("submitted", None)
+    assert not report.transitions.filter(to_state="accepted").exists()
+
+    accepted = services.report_accept(acting_user=bureau_officer, report=report)
+    assert (accepted.state, accepted.reviewed_by) == ("accepted", bureau_officer)
+
+
+def test_the_submitter_may_return_their_own_report(plan, quarter, bureau_reporter, report_for):
+    # Returning closes nothing: the report goes back to be corrected and submitted again.
+    report = report_for(bureau_reporter, plan, 1, "区应急局", quarter)
+    returned = services.report_return(acting_user=bureau_reporter, report=report, comment="数据填错，撤回修改。")
+    assert returned.state == "returned"
+
+
+def test_the_report_page_refuses_self_acceptance_with_a_message(client, plan, quarter, bureau_reporter, report_for):
+    report = report_for(bureau_reporter, plan, 1, "区应急局", quarter)
+    login(client, bureau_reporter)
+    page = client.get(f"/plans/reports/{report.pk}/").content.decode()
+    assert 'value="accept"' not in page and 'data-testid="own-submission"' in page
+    assert 'value="return"' in page
+
+    resp = client.post(f"/plans/reports/{report.pk}/review/", {"action": "accept", "comment": "同意。"}, follow=True)
+    assert resp.status_code == 200
+    assert "The person who submitted a report cannot accept it." in [str(m) for m in resp.context["messages"]]
+    assert ProgressReport.objects.get(pk=report.pk).state == "submitted"
+
+
+def test_another_bureau_user_sees_the_accept_button(client, plan, quarter, bureau_reporter, bureau_officer,
+                                                    report_for):
+    report = report_for(bureau_reporter, plan, 1, "区应急局", quarter)
+    login(client, bureau_officer)
+    assert 'value="accept"' in client.get(f"/plans/reports/{report.pk}/").content.decode()
+    resp = client.post(f"/plans/reports/{report.pk}/review/", {"action": "accept"})
+    assert resp.status_code == 302 and ProgressReport.objects.get(pk=report.pk).state == "accepted"

@@ -152,6 +152,48 @@ def test_it_is_closed_to_anonymous_callers_and_separated_admins(client, system_a
     assert client.get(URL, {"lat": 30.0, "lon": 110.0}).status_code == 403
 
 
+@pytest.mark.parametrize("persona", ["enterprise_manager", "expert"])
+def test_it_is_closed_to_the_users_the_resource_pages_refuse(client, request, guangfu, bureau_officer, st_item,
+                                                             st_receive, persona):
+    """Issue 9: enterprise and expert users read no stock, occupancy, teams or experts here either."""
+    st_receive(_warehouse(guangfu, "近仓库", 30.002, 110.001), st_item, 5, "L1")
+    login(client, request.getfixturevalue(persona))
+    resp = client.get(URL, {"lat": HERE[0], "lon": HERE[1], "item": str(st_item.pk)})
+    assert resp.status_code == 403
+    error = resp.json()["error"]
+    assert error["code"] == "permission_denied" and error["fields"] == {} and error["message"]
+    assert "results" not in resp.json()
+
+
+@pytest.mark.parametrize("persona", ["bureau_officer", "department_clerk", "subdistrict_officer"])
+def test_it_is_open_to_the_users_of_the_resource_pages(client, request, guangfu, bureau_officer, persona):
+    sh_make_shelter(guangfu, "近处避难场所", user=bureau_officer, lat=30.001, lng=110.001)
+    login(client, request.getfixturevalue(persona))
+    resp = client.get(URL, {"lat": HERE[0], "lon": HERE[1], "kinds": "shelter", "limit": "1"})
+    assert resp.status_code == 200 and resp.json()["results"][0]["name"] == "近处避难场所"
+
+
+@pytest.mark.parametrize("persona", ["enterprise_manager", "expert", "system_admin"])
+def test_the_sql_answers_nothing_to_users_outside_the_resource_roles(request, guangfu, bureau_officer, st_item,
+                                                                     st_receive, persona):
+    """Defence in depth: the raw SQL checks the caller itself, whatever view calls it."""
+    from emergency.resources import nearby_sql, selectors_map
+
+    sh_make_shelter(guangfu, "近处避难场所", user=bureau_officer, lat=30.001, lng=110.001)
+    st_receive(_warehouse(guangfu, "近仓库", 30.002, 110.001), st_item, 5, "L1")
+    user = request.getfixturevalue(persona)
+    today = datetime.date.today()
+    assert nearby_sql.shelters(user, *HERE, {}, 5) == []
+    assert nearby_sql.warehouses(user, *HERE, {}, 5, st_item.pk, today) == []
+    assert nearby_sql.teams(user, *HERE, {}, 5) == [] and nearby_sql.experts(user, *HERE, {}, 5) == []
+    q = selectors_map.NearbyQuery(lat=HERE[0], lng=HERE[1], kinds=["shelter", "warehouse"], limit=5, item=st_item)
+    assert selectors_map.nearby(user, q) == []
+    # The same calls answer a bureau user.
+    assert nearby_sql.shelters(bureau_officer, *HERE, {}, 5)
+    assert nearby_sql.warehouses(bureau_officer, *HERE, {}, 5, st_item.pk, today)
+    assert selectors_map.nearby(bureau_officer, q)
+
+
 def test_the_number_of_queries_does_not_grow_with_rows(api, guangfu, bureau_officer, st_item, st_receive):
     def add(n, start):
         for i in range(start, start + n):
