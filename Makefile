@@ -32,6 +32,8 @@ lint:
 test: install lint
 	TESTING=True DEMO=False $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# From the project root, so templates/ is read too; the virtualenv and generated files are not.
 messages:
-	cd emergency && DEBUG=True ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-location
-	DEBUG=True $(BIN)/python manage.py compilemessages
+	DEBUG=True $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-location \
+	  -i ".venv/*" -i "var/*" -i "static/*" -i "benchmarks/*" -i "scripts/*" -i "tests/*"
+	DEBUG=True $(BIN)/python manage.py compilemessages -i .venv -i var

@@ -95,7 +95,7 @@ def test_an_expired_token_is_refused_with_a_clear_message(client, bureau_officer
     key = services.api_token_issue(acting_user=bureau_officer, otp_verified=False)
     ApiToken.objects.filter(user=bureau_officer).update(expires_at=timezone.now() - timedelta(seconds=1))
     err = refused(call(client, key), "token_expired")
-    assert "expired" in err["message"]
+    assert "过期" in err["message"]
 
 
 def test_the_token_lifetime_cannot_be_loosened(security_admin):

@@ -170,7 +170,7 @@ def test_a_form_refuses_a_control_character_on_its_field_and_writes_nothing(clie
     assert resp.status_code in (200, 400)
     form = resp.context["form"]
     assert list(form.errors) == ["contact_name"]
-    assert "control character" in form.errors["contact_name"][0]
+    assert "控制字符" in form.errors["contact_name"][0]
     assert Division.objects.count() == before
 
 
@@ -182,7 +182,7 @@ def test_the_api_refuses_a_control_character_with_a_400_naming_the_field(client,
 
     assert resp.status_code == 400
     fields = resp.json()["error"]["fields"]
-    assert list(fields) == ["name"] and "control character" in fields["name"][0]
+    assert list(fields) == ["name"] and "控制字符" in fields["name"][0]
     assert Division.objects.count() == before
 
 

@@ -6,9 +6,7 @@ only warns above ~89.5; the attachment check refused neither.
 
 from __future__ import annotations
 
-import struct
 import warnings
-import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,20 +20,7 @@ from emergency.core.models import Attachment
 from emergency.prevention import services
 from emergency.prevention.models import HiddenHazard
 
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-
-def declared_png(width: int, height: int) -> bytes:
-    """A valid PNG header declaring width × height 8-bit grey pixels, with one compressed empty row of data."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(b"\x00"))
-            + _chunk(b"IEND", b""))
-
-
-def bomb(name: str = "bomb.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, declared_png(30000, 30000), content_type="image/png")
+from .bomb_png import bomb, declared_png
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +38,7 @@ def test_the_bomb_is_tiny_and_pillow_refuses_it():
 def test_an_attachment_that_declares_30000_by_30000_pixels_is_refused(community_a, bureau_officer):
     with pytest.raises(ValidationError) as caught:
         attachment_add(acting_user=bureau_officer, parent=community_a, uploaded=bomb())
-    assert "megapixels" in caught.value.message_dict["file"][0]
+    assert "像素过多" in caught.value.message_dict["file"][0]
     assert not Attachment.objects.exists()
 
 
@@ -64,7 +49,7 @@ def test_an_image_just_over_the_bound_is_refused_although_pillow_only_warns(comm
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with pytest.raises(ValidationError) as caught:
             attachment_add(acting_user=bureau_officer, parent=community_a, uploaded=upload)
-    assert "megapixels" in caught.value.message_dict["file"][0]
+    assert "像素过多" in caught.value.message_dict["file"][0]
 
 
 def test_the_warning_as_an_error_is_refused_the_same_way(community_a, bureau_officer):
@@ -86,7 +71,7 @@ def test_the_attachment_form_shows_the_refusal(client, bureau_officer, community
     login(client, bureau_officer)
     resp = client.post(reverse("core:division_attach", args=[community_a.pk]), {"file": bomb()}, follow=True)
     assert resp.status_code == 200
-    assert any("megapixels" in str(m) for m in resp.context["messages"])
+    assert any("像素过多" in str(m) for m in resp.context["messages"])
     assert not attachments_of(community_a).exists()
 
 
@@ -94,7 +79,7 @@ def test_a_hazard_reported_with_the_bomb_as_photo_is_a_form_error(client, enterp
     login(client, enterprise_manager)
     resp = client.post(reverse("prevention:hazard_report"), {"title": "配电箱门未关闭", "photos": [bomb()]})
     assert resp.status_code == 200
-    assert "megapixels" in str(resp.context["form"].errors["photos"])
+    assert "像素过多" in str(resp.context["form"].errors["photos"])
     assert not HiddenHazard.objects.exists()
 
 

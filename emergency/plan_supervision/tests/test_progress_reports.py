@@ -171,7 +171,7 @@ def test_each_subdistrict_reports_on_its_own_share_of_a_task_given_to_every_subd
 def test_the_person_who_submitted_a_report_cannot_accept_it(plan, quarter, bureau_reporter, bureau_officer,
                                                             report_for):
     report = report_for(bureau_reporter, plan, 1, "区应急局", quarter)
-    with pytest.raises(ValidationError, match="submitted a report cannot accept it"):
+    with pytest.raises(ValidationError, match="报告提交人不能审核通过"):
         services.report_accept(acting_user=bureau_reporter, report=report)
     report = ProgressReport.objects.get(pk=report.pk)
     assert (report.state, report.reviewed_by) == ("submitted", None)
@@ -197,7 +197,7 @@ def test_the_report_page_refuses_self_acceptance_with_a_message(client, plan, qu
 
     resp = client.post(f"/plans/reports/{report.pk}/review/", {"action": "accept", "comment": "同意。"}, follow=True)
     assert resp.status_code == 200
-    assert "The person who submitted a report cannot accept it." in [str(m) for m in resp.context["messages"]]
+    assert "报告提交人不能审核通过自己提交的报告。" in [str(m) for m in resp.context["messages"]]
     assert ProgressReport.objects.get(pk=report.pk).state == "submitted"
 
 
