@@ -2,6 +2,9 @@
 
 A target is read from the indicator's text with a small ordered table of patterns. The first pattern that
 matches wins; an indicator that no pattern matches is qualitative and has no target (None).
+
+A bare number with a comparator but no unit ("控制在0.5以内", "不超过3", "不低于95") is a target with unit "".
+Those patterns come after every pattern with a unit, so they only read text that no unit pattern reads.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ MORE_BEFORE = r"(?<!不)(?:超过|高于|大于|多于)"  # not 不超过
 # A count of things to build or obtain: "申报全国综合减灾示范社区2个", "建设完善……基地1处".
 BUILD_VERBS = (r"(?:申报|创建|建设|建成|新建|改扩建|改建|扩建|培育|打造|配备|组建|设立|建立|培训|新增|举办|"
                r"开展|组织|完成|实现|储备)")
+# A bare number ends the quantity: not followed by more digits (".5"), nor by a word character (a unit outside
+# the table such as 年 or 万, which is not a bare number), except the comparator words after it.
+BARE_END = rf"(?!\.?\d)(?=\s*(?:{LESS_OR_EQUAL_AFTER}|{AT_LEAST_AFTER}|[^\w\s]|$))"
+BARE_LESS_OR_EQUAL_AFTER = r"(?:以内|以下|之内)"  # not a bare 内: "第3内" is no limit
 
 # (comparator, pattern): order matters, the first match wins.
 TARGET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -35,6 +42,13 @@ TARGET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (">=", re.compile(rf"{AT_LEAST_BEFORE}\s*{NUMBER}\s*{UNIT}")),
     (">", re.compile(rf"{MORE_BEFORE}\s*{NUMBER}\s*{UNIT}")),
     (">=", re.compile(rf"{BUILD_VERBS}[^，,。；;\d]*?{NUMBER}\s*{UNIT}")),
+    # the same comparators with a bare number (group 2, the unit, is then empty)
+    ("<=", re.compile(rf"(?<![\d.]){NUMBER}()\s*{BARE_LESS_OR_EQUAL_AFTER}")),
+    ("<=", re.compile(rf"{LESS_OR_EQUAL_BEFORE}\s*{NUMBER}(){BARE_END}")),
+    ("<", re.compile(rf"{LESS_BEFORE}\s*{NUMBER}(){BARE_END}")),
+    (">=", re.compile(rf"(?<![\d.]){NUMBER}()\s*{AT_LEAST_AFTER}")),
+    (">=", re.compile(rf"{AT_LEAST_BEFORE}\s*{NUMBER}(){BARE_END}")),
+    (">", re.compile(rf"{MORE_BEFORE}\s*{NUMBER}(){BARE_END}")),
 )
 
 

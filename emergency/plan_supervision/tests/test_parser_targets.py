@@ -28,12 +28,25 @@ EXAMPLES = [
     ("组建街道综合应急救援队伍10支", ">=", 10, "支"),
     # full-width digits and ％ as Word sometimes writes them
     ("较大事故死亡率控制在１０％以内", "<=", 10, "%"),
+    # a bare number without a unit: unit "", the comparator as for the unit forms
+    ("重大事故发生率控制在0.5以内", "<=", 0.5, ""),
+    ("道路交通万车死亡率不超过1.8", "<=", 1.8, ""),
+    ("亿元生产总值事故起数低于0.3，逐年下降", "<", 0.3, ""),
+    ("群众安全感评分90以上", ">=", 90, ""),
+    ("应急管理满意度评分不低于95", ">=", 95, ""),
+    ("综合减灾能力指数超过80。", ">", 80, ""),
+    ("年均受灾指数控制在 1.2 以下", "<=", 1.2, ""),
+    ("灾害风险指数不高于０．６", "<=", 0.6, ""),
 ]
 
 QUALITATIVE = [
     "加强信息化建设力度，全面对接市应急指挥中心",
     "建立健全区级应急物资储备体系",
     "2025年底前完成规划编制",
+    # a number followed by a unit outside the table is not a bare number
+    "培训周期不超过2年",
+    "投入资金不低于1.5亿",
+    "2025年内完成",
 ]
 
 
@@ -55,6 +68,11 @@ def test_every_pattern_of_the_table_is_the_first_match_for_some_example():
         return next(i for i, (_c, pattern) in enumerate(TARGET_PATTERNS) if pattern.search(normal))
 
     assert {first_pattern(text) for text, *_rest in EXAMPLES} == set(range(len(TARGET_PATTERNS)))
+
+
+def test_a_unit_form_still_wins_over_a_bare_number_in_the_same_text():
+    assert parse_target("不超过3，新建避难场所2处") == Target(">=", 2, "处")
+    assert parse_target("控制在5%以内") == Target("<=", 5, "%")
 
 
 def test_a_value_is_an_int_when_whole_and_a_float_otherwise():
