@@ -7,9 +7,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from emergency.accounts.models import User
-from emergency.accounts.roles import Role
 from emergency.core import services
 from emergency.core.models import Department, Division
+from emergency.core.roles import Role
 
 PASSWORD = "Persona#2026"
 

@@ -162,7 +162,7 @@ def generate_plan(*, tasks: int, departments: list, periods: int, rng: random.Ra
 
 
 def bureau_client():
-    from emergency.accounts.roles import Role
+    from emergency.core.roles import Role
 
     return harness.client_for(harness.make_user("bench_bureau", Role.BUREAU_STAFF))
 

@@ -292,8 +292,8 @@ def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.urls import reverse
 
-    from emergency.accounts.roles import Role
     from emergency.core.models import Division
+    from emergency.core.roles import Role
     from emergency.enterprises.models import Enterprise
 
     t0 = time.perf_counter()

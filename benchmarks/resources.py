@@ -414,7 +414,7 @@ def run(args: argparse.Namespace) -> int:
     from django.db import connection
     from django.urls import NoReverseMatch, reverse
 
-    from emergency.accounts.roles import Role
+    from emergency.core.roles import Role
     from emergency.resources.models import Lot, Warehouse
     from emergency.resources.selectors_map import available_kinds
 

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from emergency.core.roles import OTP_REQUIRED_ROLES
+
 from .models import ApiToken
 from .policy import password_change_required
-from .roles import OTP_REQUIRED_ROLES
 from .services import secret_hash
 
 

@@ -5,10 +5,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from emergency.core.models import Department, Division
+from emergency.core.roles import Role
 from emergency.core.validators import refuse_control_characters
 from emergency.enterprises.models import Enterprise
-
-from .roles import Role
 
 
 class LoginForm(AuthenticationForm):

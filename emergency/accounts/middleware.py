@@ -6,10 +6,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from emergency.core.roles import OTP_REQUIRED_ROLES
 from emergency.core.rules import rule_value
 
 from .policy import password_change_required
-from .roles import OTP_REQUIRED_ROLES
 
 EXEMPT_PREFIXES = ("/static/", "/healthz", "/i18n/", "/accounts/logout", "/accounts/login", "/favicon")
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from emergency.core.roles import Role
 
 
 class User(AbstractUser):

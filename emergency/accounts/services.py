@@ -16,10 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from emergency.core import rules
 from emergency.core.audit import audit_record, model_update
 from emergency.core.models import AuditEvent, Rule
+from emergency.core.roles import OTP_REQUIRED_ROLES, SCOPE_FIELD, Role, can_manage_accounts, can_manage_roles
 
 from .models import ApiToken, OtpEnrolmentCode, User
 from .policy import OTP_ENROLMENT_CODE_LIFETIME, api_token_lifetime, password_change_required
-from .roles import OTP_REQUIRED_ROLES, SCOPE_FIELD, Role, can_manage_accounts, can_manage_roles
 
 
 def _require(check, user) -> None:

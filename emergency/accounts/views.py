@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from emergency.core.audit import audit_record
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent, Rule
+from emergency.core.roles import OTP_REQUIRED_ROLES, can_manage_accounts, can_manage_roles
 
 from . import services
 from .forms import (
@@ -34,7 +35,6 @@ from .forms import (
 )
 from .models import User
 from .policy import OTP_ENROLMENT_CODE_LIFETIME
-from .roles import OTP_REQUIRED_ROLES, can_manage_accounts, can_manage_roles
 
 
 class LoginView(auth_views.LoginView):

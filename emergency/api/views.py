@@ -7,10 +7,10 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from emergency.accounts.roles import BUREAU_ROLES, Role, can_read_audit, can_see_business
 from emergency.core import selectors, services
 from emergency.core.models import AuditEvent, Department, Division, Notification
 from emergency.core.notifications import visible_notifications
+from emergency.core.roles import BUREAU_ROLES, Role, can_read_audit, can_see_business
 from emergency.core.scoping import get_for_user, scope_queryset
 
 from . import serializers as s

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from emergency.accounts.roles import can_manage_accounts, can_manage_roles, can_read_audit, can_see_business
+from emergency.core.roles import can_manage_accounts, can_manage_roles, can_read_audit, can_see_business
 
 from .notifications import unread_count
 

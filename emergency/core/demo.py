@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from emergency.accounts.models import User
-from emergency.accounts.roles import OTP_REQUIRED_ROLES, Role
+from emergency.core.roles import OTP_REQUIRED_ROLES, Role
 
 from . import reference, services
 from .models import Department, Division

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from emergency.accounts.roles import BUREAU_ROLES, SEPARATED_ADMINS, Role
+from emergency.core.roles import BUREAU_ROLES, SEPARATED_ADMINS, Role
 
 from . import refusals
 

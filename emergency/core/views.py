@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from emergency.accounts.roles import BUREAU_ROLES, Role, can_see_business
+from emergency.core.roles import BUREAU_ROLES, Role, can_see_business
 from emergency.lib.masking import mask_phone
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from emergency.accounts.roles import can_read_audit
+from emergency.core.roles import can_read_audit
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx
 
 from .audit import audit_record

@@ -8,8 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from emergency.accounts.roles import Role
 from emergency.core.models import Division
+from emergency.core.roles import Role
 from emergency.lib.geo import out_of_china
 
 from . import services

@@ -6,9 +6,9 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.filters import IdChoiceFilter
 from emergency.core.models import Division
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.scoping import scope_queryset
 
 from .models import Enterprise, Industry

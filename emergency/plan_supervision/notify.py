@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Q
 
 from emergency.accounts.models import User
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.models import Department
 from emergency.core.notifications import notify
+from emergency.core.roles import BUREAU_ROLES, Role
 
 
 def department_users(dept: Department) -> list[User]:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from emergency.accounts.roles import BUREAU_ROLES
 from emergency.core.audit import audit_record, created_fields
 from emergency.core.models import AuditEvent, Department
+from emergency.core.roles import BUREAU_ROLES
 from emergency.core.services import UnknownDepartments, department_lookup, normalise_department_name
 
 from .models import (

@@ -14,12 +14,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.attachments import attachment_add, attachments_of
 from emergency.core.audit import audit_record
 from emergency.core.filters import parse_id
 from emergency.core.forms import AttachmentForm, add_validation_errors
 from emergency.core.models import AuditEvent, Department
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.scoping import acting_department_ids, get_for_user, scope_queryset
 from emergency.core.services import UnknownDepartments
 from emergency.core.views import attach_upload, roles_required

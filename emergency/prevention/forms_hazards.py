@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from emergency.accounts.roles import Role
 from emergency.core.filters import IdChoiceFilter, IdFilter
 from emergency.core.models import Division
+from emergency.core.roles import Role
 from emergency.enterprises.models import Enterprise
 
 from .models import DualReport, GovernancePlan, HiddenHazard, RiskPoint

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from emergency.accounts.models import User
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.audit import audit_record, created_fields, model_update
 from emergency.core.models import AuditEvent
 from emergency.core.notifications import notify
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.rules import rule_value
 from emergency.core.scoping import can_write
 from emergency.lib import risk

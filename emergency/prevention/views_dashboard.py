@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.filters import parse_id
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.scoping import get_for_user
 from emergency.core.views import district_map_config, roles_required
 from emergency.enterprises.models import Enterprise

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.attachments import attachment_add, attachments_of
 from emergency.core.filters import parse_id
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.scoping import get_for_user, scope_queryset
 from emergency.core.views import roles_required
 from emergency.enterprises.models import Enterprise

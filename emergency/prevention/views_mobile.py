@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from emergency.accounts.roles import can_see_business
 from emergency.core.forms import add_validation_errors
+from emergency.core.roles import can_see_business
 from emergency.core.scoping import get_for_user
 
 from . import services

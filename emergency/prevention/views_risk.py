@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.filters import parse_id
 from emergency.core.forms import add_validation_errors
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.rules import rule_value
 from emergency.core.scoping import get_for_user, scope_queryset
 from emergency.core.views import roles_required

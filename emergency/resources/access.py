@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rest_framework import permissions
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.views import roles_required
 
 RESOURCE_ROLES = frozenset({*BUREAU_ROLES, Role.SUBDISTRICT, Role.DEPARTMENT})

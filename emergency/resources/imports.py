@@ -18,7 +18,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.imports.registry import (
     Column,
     ImportContext,
@@ -34,6 +33,7 @@ from emergency.core.imports.registry import (
     register_spec,
 )
 from emergency.core.models import Division
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.enterprises.models import Enterprise, validate_credit_code
 from emergency.lib.geo import out_of_china
 

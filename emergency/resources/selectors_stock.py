@@ -154,7 +154,7 @@ def expiring_lots(*, today: datetime.date, user=None, days: int | None = None) -
 def managed_warehouses(user) -> QuerySet[Warehouse]:
     """The warehouses `services.may_manage` lets this user change: all for the bureau, their subdistrict's for a
     subdistrict user, none for anyone else."""
-    from emergency.accounts.roles import BUREAU_ROLES, Role
+    from emergency.core.roles import BUREAU_ROLES, Role
 
     qs = Warehouse.objects.filter(archived_at__isnull=True)
     if user.role in BUREAU_ROLES:

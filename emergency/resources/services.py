@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.audit import audit_record, created_fields
 from emergency.core.models import AuditEvent
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.rules import rule_value
 
 from .models import Disposal, Lot, Shelter, ShelterStay, StockMovement, Transfer, Warehouse

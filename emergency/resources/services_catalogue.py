@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from emergency.accounts.roles import BUREAU_ROLES
 from emergency.core.audit import audit_record, created_fields
 from emergency.core.models import AuditEvent
+from emergency.core.roles import BUREAU_ROLES
 
 from .models import MinimumStock, SupplyCategory, SupplyItem
 from .services import NotAllowed, _quantity, may_manage

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from emergency.accounts.roles import BUREAU_ROLES
 from emergency.core.audit import audit_record
 from emergency.core.models import AuditEvent
+from emergency.core.roles import BUREAU_ROLES
 
 from . import services
 from .models import Lot, StockDocument, StockDocumentLine, StockMovement

@@ -19,9 +19,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.audit import audit_record, created_fields, model_update
 from emergency.core.models import AuditEvent, Division
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.lib.geo import haversine_m, out_of_china
 
 from .models import Warehouse

@@ -27,9 +27,9 @@ def _recipients(warehouse, bureau: list, subdistrict_users: list) -> list:
 def send_stock_alert_reminders(*, now=None) -> int:
     """Notify each recipient once per new alert; return the number of notifications written."""
     from emergency.accounts.models import User
-    from emergency.accounts.roles import BUREAU_ROLES, Role
     from emergency.core.models import Notification
     from emergency.core.notifications import notify
+    from emergency.core.roles import BUREAU_ROLES, Role
 
     from . import selectors_stock
     from .models import Lot, MinimumStock

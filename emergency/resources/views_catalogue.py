@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from emergency.accounts.roles import BUREAU_ROLES
 from emergency.core.forms import add_validation_errors
+from emergency.core.roles import BUREAU_ROLES
 
 from . import services_catalogue as svc
 from .access import resources_required

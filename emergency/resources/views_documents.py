@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from emergency.accounts.roles import BUREAU_ROLES
 from emergency.core.filters import parse_id
 from emergency.core.forms import add_validation_errors
+from emergency.core.roles import BUREAU_ROLES
 
 from . import selectors_stock, services
 from . import services_documents as docs

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.scoping import get_for_user, scope_queryset
 
 from . import selectors_map, services

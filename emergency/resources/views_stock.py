@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from emergency.accounts.roles import BUREAU_ROLES, Role
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
+from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.scoping import scope_queryset
 
 from . import exports_stock, selectors_stock, services

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from emergency.accounts.roles import Role
 from emergency.core.audit import audit_record
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent
+from emergency.core.roles import Role
 from emergency.core.scoping import get_for_user, scope_queryset
 from emergency.lib.masking import mask_phone
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx

@@ -11,8 +11,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_enterprise, make_user
-from emergency.accounts.roles import Role
 from emergency.core.models import Division
+from emergency.core.roles import Role
 from emergency.prevention.models import HiddenHazard
 from emergency.prevention.tests.conftest import rp_make_point
 

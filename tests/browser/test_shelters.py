@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from emergency.accounts.roles import Role
 from emergency.core.models import Division
+from emergency.core.roles import Role
 from emergency.resources.models import Shelter, ShelterStay
 from emergency.resources.tests.conftest import sh_make_shelter
 

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from emergency.accounts.roles import Role
 from emergency.core.models import Division
+from emergency.core.roles import Role
 from emergency.resources import services
 from emergency.resources.models import Lot, SupplyCategory, SupplyItem, Transfer
 from emergency.resources.models_documents import StockDocument

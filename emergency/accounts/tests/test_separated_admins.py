@@ -7,8 +7,8 @@ import pytest
 from conftest import PASSWORD, login
 from emergency.accounts import services
 from emergency.accounts.models import User
-from emergency.accounts.roles import Role
 from emergency.core.models import AuditEvent, Division, Rule
+from emergency.core.roles import Role
 
 NEW_PASSWORD = "Fresh#Pass2026"
 BUSINESS = ["bureau_admin", "bureau_officer", "department_clerk", "subdistrict_officer", "enterprise_manager",

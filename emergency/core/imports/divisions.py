@@ -8,9 +8,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from emergency.accounts.roles import BUREAU_ROLES, Role, can_see_business
 from emergency.core import services
 from emergency.core.models import Division
+from emergency.core.roles import BUREAU_ROLES, Role, can_see_business
 from emergency.core.scoping import scope_queryset
 from emergency.lib.geo import out_of_china
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from emergency.accounts.roles import BUREAU_ROLES, can_see_business
 from emergency.core.models import ImportJob
+from emergency.core.roles import BUREAU_ROLES, can_see_business
 
 
 def import_jobs_for_user(user) -> QuerySet[ImportJob]:

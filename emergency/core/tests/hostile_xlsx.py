@@ -136,9 +136,9 @@ def measure(path: Path, register: str = "divisions", max_rows: int | None = None
     from django.utils import translation
 
     from emergency.accounts.models import User
-    from emergency.accounts.roles import Role
     from emergency.core.imports import services
     from emergency.core.imports.registry import get_spec
+    from emergency.core.roles import Role
 
     if max_rows:
         services.MAX_ROWS, services.MAX_SCANNED_ROWS = max_rows, 2 * max_rows

@@ -13,8 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from conftest import make_user
-from emergency.accounts.roles import Role
 from emergency.core.checks import refuse_unsafe_production
+from emergency.core.roles import Role
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import login, make_user
-from emergency.accounts.roles import Role
 from emergency.core import services
 from emergency.core.audit import audit_record
 from emergency.core.models import AuditEvent, Department
 from emergency.core.notifications import notify
+from emergency.core.roles import Role
 
 FEW, MANY = 5, 30
 # A generous absolute ceiling as well: the count must be flat *and* small.

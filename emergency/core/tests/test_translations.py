@@ -166,8 +166,8 @@ def test_the_login_page_switches_to_english_and_back(client):
 def test_roles_and_choice_labels_come_out_in_chinese():
     from django.utils import translation
 
-    from emergency.accounts.roles import Role
     from emergency.core.models import AuditEvent, Division
+    from emergency.core.roles import Role
 
     with translation.override("zh-hans"):
         assert str(Role.BUREAU_ADMIN.label) == "局管理员"

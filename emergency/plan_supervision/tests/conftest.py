@@ -7,8 +7,8 @@ import datetime
 import pytest
 
 from conftest import make_user
-from emergency.accounts.roles import Role
 from emergency.core.models import Department
+from emergency.core.roles import Role
 from emergency.plan_supervision import services
 from emergency.plan_supervision.models import Period, Plan
 

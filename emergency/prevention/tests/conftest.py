@@ -12,7 +12,7 @@ import pytest as _hz_pytest
 def hz_colleague(enterprise_a):
     """A second safety officer of enterprise A: may accept what the manager rectified."""
     from conftest import make_user
-    from emergency.accounts.roles import Role
+    from emergency.core.roles import Role
 
     return make_user("ent_colleague", Role.ENTERPRISE, enterprise=enterprise_a)
 

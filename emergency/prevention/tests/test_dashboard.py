@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import login, make_user
-from emergency.accounts.roles import Role
+from emergency.core.roles import Role
 from emergency.enterprises import services as enterprise_services
 from emergency.lib.credit_code import complete
 from emergency.prevention import selectors, services

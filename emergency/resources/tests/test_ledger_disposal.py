@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import make_user
-from emergency.accounts.roles import Role
+from emergency.core.roles import Role
 from emergency.resources import services
 from emergency.resources.models import Disposal, Lot, StockMovement
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import login, make_user
-from emergency.accounts.roles import Role
 from emergency.core.models import AuditEvent
+from emergency.core.roles import Role
 from emergency.resources import services_documents as docs
 from emergency.resources.models import Lot, StockMovement, Transfer, Warehouse
 from emergency.resources.models_documents import StockDocument

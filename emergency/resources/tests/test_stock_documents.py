@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import make_user
-from emergency.accounts.roles import Role
 from emergency.core.models import Division
+from emergency.core.roles import Role
 from emergency.resources import services
 from emergency.resources import services_documents as docs
 from emergency.resources.models import Lot, StockDocument, SupplyCategory, SupplyItem, Transfer, Warehouse

@@ -1,4 +1,7 @@
-"""Roles and what each may do. Visibility itself lives in core.scoping."""
+"""Roles, and every named set of roles (issue 10 §1: a role set is named once, here).
+
+Core and accounts both import this module, and it imports neither: it is what breaks the old core <-> accounts
+import cycle. Which rows of a model a role sees is declared by the model's ScopeSpec (core.scoping)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,12 @@ class Role(models.TextChoices):
 BUREAU_ROLES = frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF})
 # The three separated administrators (等保 三员分立): no business data, and none does another's work.
 SEPARATED_ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Government users: the bureau, the line departments and the subdistrict offices.
+GOVERNMENT_ROLES = BUREAU_ROLES | {Role.DEPARTMENT, Role.SUBDISTRICT}
+# Regulators of enterprises: the bureau, the departments (their sector) and the subdistricts (their area).
+REGULATOR_ROLES = GOVERNMENT_ROLES
+# Everyone who uses business data: all but the separated administrators.
+BUSINESS_ROLES = frozenset(Role) - SEPARATED_ADMINS
 # Administrative roles must log in with a second factor.
 OTP_REQUIRED_ROLES = SEPARATED_ADMINS | {Role.BUREAU_ADMIN}
 # Roles whose accounts need a scope object.
