@@ -8,9 +8,4 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
-        from emergency.core import scoping
-
-        from .models import Enterprise
-
-        # Subdistricts see the enterprises in their area; an enterprise account sees only its own.
-        scoping.register(Enterprise, scoping.ScopeSpec(division="division", enterprise="pk"))
+        from . import scopes  # noqa: F401
