@@ -64,13 +64,19 @@ def other_subdistrict_officer(wanghai) -> User:
     return make_user("sub_officer_b", Role.SUBDISTRICT, division=wanghai)
 
 
+def _registrar() -> User:
+    """The bureau clerk who registers the test enterprises (services refuse an anonymous actor)."""
+    return User.objects.filter(username="registrar").first() or make_user("registrar", Role.BUREAU_STAFF)
+
+
 def make_enterprise(name: str, serial: int, division: Division, **extra):
     from emergency.enterprises import services as enterprise_services
     from emergency.lib.credit_code import complete
 
+    fields = {"industry": "C", "address": "河北区某路1号", "legal_representative": "张三", **extra}
     return enterprise_services.enterprise_create(
-        acting_user=None, name=name, credit_code=complete(f"91120105MA{serial:07d}"), industry="C",
-        division=division, address="河北区某路1号", legal_representative="张三", **extra)
+        acting_user=_registrar(), name=name, credit_code=complete(f"91120105MA{serial:07d}"), division=division,
+        **fields)
 
 
 @pytest.fixture

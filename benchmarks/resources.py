@@ -131,16 +131,9 @@ def generate(args: argparse.Namespace, rng: random.Random, bureau) -> Generated:
     from django.utils import timezone
 
     from emergency.core.models import Division
-    from emergency.resources.models import (
-        Lot,
-        Shelter,
-        ShelterStay,
-        StockMovement,
-        SupplyCategory,
-        SupplyItem,
-        Warehouse,
-    )
-    from emergency.resources.selectors_map import optional_model
+    from emergency.resources.map.selectors import optional_model
+    from emergency.resources.shelters.models import Shelter, ShelterStay
+    from emergency.resources.stock.models import Lot, StockMovement, SupplyCategory, SupplyItem, Warehouse
 
     started = time.perf_counter()
     now = timezone.now()
@@ -330,8 +323,8 @@ def concurrent_issues(bureau, *, threads: int, seconds: float, rng: random.Rando
     from django.db import connection
 
     from emergency.core.models import Division
-    from emergency.resources import services
-    from emergency.resources.models import Lot, StockMovement, SupplyItem, Warehouse
+    from emergency.resources.stock import services
+    from emergency.resources.stock.models import Lot, StockMovement, SupplyItem, Warehouse
 
     warehouse = services.warehouse_create(
         acting_user=bureau, name="基准并发仓库", level=Warehouse.Level.DISTRICT,
@@ -388,7 +381,7 @@ def ledger_check() -> tuple[int, int, int]:
     """(lots, lots whose balance differs from the sum of their movements, lots below zero), in one query."""
     from django.db import connection
 
-    from emergency.resources.models import Lot, StockMovement
+    from emergency.resources.stock.models import Lot, StockMovement
 
     lot, mv = Lot._meta.db_table, StockMovement._meta.db_table
     with connection.cursor() as cursor:
@@ -415,8 +408,8 @@ def run(args: argparse.Namespace) -> int:
     from django.urls import NoReverseMatch, reverse
 
     from emergency.core.roles import Role
-    from emergency.resources.models import Lot, Warehouse
-    from emergency.resources.selectors_map import available_kinds
+    from emergency.resources.map.selectors import available_kinds
+    from emergency.resources.stock.models import Lot, Warehouse
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)

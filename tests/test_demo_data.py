@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from emergency.core import demo
 from emergency.enterprises.models import Enterprise
+from emergency.plan_supervision.demo import load_demo_plan
 from emergency.plan_supervision.models import Plan, ProgressReport
 from emergency.prevention.demo import load_demo_prevention
 from emergency.prevention.models import HiddenHazard, RiskPoint
@@ -11,7 +12,7 @@ from emergency.prevention.models import HiddenHazard, RiskPoint
 
 def test_the_demo_data_loads_once_and_covers_every_hazard_state(db):
     demo.load_demo()
-    demo.load_demo_plan()
+    load_demo_plan()
     load_demo_prevention()
     enterprises = Enterprise.objects.count()
     assert enterprises >= 60
@@ -25,7 +26,7 @@ def test_the_demo_data_loads_once_and_covers_every_hazard_state(db):
     assert ProgressReport.objects.filter(state="overdue").exists()
     # Running the loaders again changes nothing.
     demo.load_demo()
-    demo.load_demo_plan()
+    load_demo_plan()
     load_demo_prevention()
     assert Enterprise.objects.count() == enterprises
     assert Plan.objects.count() == 1

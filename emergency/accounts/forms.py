@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from emergency.core import rules
 from emergency.core.models import Department, Division
 from emergency.core.roles import Role
 from emergency.core.validators import refuse_control_characters
@@ -75,5 +77,18 @@ class ResetPasswordForm(forms.Form):
 
 
 class RuleValueForm(forms.Form):
+    """A security rule's new value (the policy page). Whole numbers only, and then whatever the rule's schema
+    says (core.rules: at least 1, never looser than the 等保 baseline), with the schema's own message."""
+
     key = forms.CharField(widget=forms.HiddenInput)
-    value = forms.IntegerField(label=_("Value"), min_value=1)
+    value = forms.IntegerField(label=_("Value"))
+
+    def clean(self):
+        cleaned = super().clean()
+        key, value = cleaned.get("key"), cleaned.get("value")
+        if key and value is not None:
+            try:
+                rules.validate(key, value)
+            except ValidationError as exc:
+                self.add_error("value", exc)
+        return cleaned

@@ -74,8 +74,7 @@ def otp_view(request):
         code_id = request.session.get(ENROLMENT_SESSION_KEY)
         if code_id is None:
             return _otp_enrolment_code_step(request)
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=user, name="default", confirmed=False)
+        device = services.otp_device_prepare(acting_user=user)
     form = OTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -269,6 +268,7 @@ def policy(request):
             messages.success(request, _("Saved."))
             return redirect("accounts:policy")
     elif request.method == "POST":
-        messages.error(request, _("Enter a whole number of at least 1."))
+        # The rule's schema says what is wrong (not a whole number, below 1, looser than the baseline).
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     rules = Rule.objects.filter(key__startswith="security.")
     return render(request, "accounts/policy.html", {"rules": rules})

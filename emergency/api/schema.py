@@ -45,6 +45,10 @@ def _empty_means_absent(parameters: list[dict]) -> list[dict]:
     return parameters
 
 
+# core.validators.refuse_control_characters, as a JSON-schema pattern.
+NO_CONTROL_CHARACTERS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+
+
 class AutoSchema(openapi.AutoSchema):
     def _get_filter_parameters(self):
         return _empty_means_absent(super()._get_filter_parameters())
@@ -93,6 +97,11 @@ class AutoSchema(openapi.AutoSchema):
             # The routers match ids with [0-9]+ (api/routers.py), which drf-spectacular reads as a string.
             if parameter["in"] == "path" and parameter["schema"].get("pattern") == f"^{ID_PATTERN}$":
                 parameter["schema"] = dict(ID_SCHEMA)
+            # Text filters refuse control characters like every text field (core.validators): say so.
+            schema = parameter.get("schema", {})
+            if (parameter["in"] == "query" and schema.get("type") == "string" and "enum" not in schema
+                    and "pattern" not in schema and "format" not in schema):
+                schema["pattern"] = NO_CONTROL_CHARACTERS
         codes = ["401", "403"]
         if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
             codes.insert(0, "400")

@@ -7,7 +7,7 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from emergency.core import selectors, services
+from emergency.core import scoping, selectors, services
 from emergency.core.models import AuditEvent, Department, Division, Notification
 from emergency.core.notifications import visible_notifications
 from emergency.core.roles import BUREAU_ROLES, Role, can_read_audit, can_see_business
@@ -19,6 +19,18 @@ from . import serializers as s
 class BusinessUser(permissions.BasePermission):
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and can_see_business(request.user))
+
+
+def readers_of(model) -> type[permissions.BasePermission]:
+    """A permission class: 403 unless the model's ScopeSpec lets the caller's role read it (core.scoping), the
+    API's side of `core.views.readers_required`. The rows are then scoped by the viewset's queryset."""
+
+    class ModelReaders(permissions.BasePermission):
+        def has_permission(self, request, view):
+            return scoping.may_read(request.user, model)
+
+    ModelReaders.__name__ = f"{model.__name__}Readers"
+    return ModelReaders
 
 
 class AuditReader(permissions.BasePermission):

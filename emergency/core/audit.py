@@ -36,11 +36,14 @@ def audit_record(
     username: str = "",
 ) -> AuditEvent:
     is_user = acting_user is not None and getattr(acting_user, "is_authenticated", False)
+    # A named non-user actor (actors.SYSTEM, "scheduler") gives its name; an explicit `username` (a failed
+    # login's typed name) still wins for anyone who is not signed in.
+    name = acting_user.get_username() if hasattr(acting_user, "get_username") else ""
     if event_type == AuditEvent.Type.ACCESS_DENIED:
         refusals.note_recorded()  # the refusal middleware must not write this request's refusal again
     return AuditEvent.objects.create(
         actor=acting_user if is_user else None,
-        actor_username=(acting_user.get_username() if is_user else username)[:150],
+        actor_username=(name if is_user else username or name)[:150],
         event_type=event_type,
         success=success,
         object_type=object_type or (obj._meta.label if obj is not None else ""),

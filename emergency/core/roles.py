@@ -31,6 +31,14 @@ GOVERNMENT_ROLES = BUREAU_ROLES | {Role.DEPARTMENT, Role.SUBDISTRICT}
 REGULATOR_ROLES = GOVERNMENT_ROLES
 # Everyone who uses business data: all but the separated administrators.
 BUSINESS_ROLES = frozenset(Role) - SEPARATED_ADMINS
+# Readers of enterprise safety records: the regulators and the enterprises themselves (each its own).
+REGULATORS_AND_ENTERPRISES = REGULATOR_ROLES | {Role.ENTERPRISE}
+# Writers of a local register: the bureau everywhere, a subdistrict office in its area.
+AREA_KEEPERS = BUREAU_ROLES | {Role.SUBDISTRICT}
+# Keepers of an enterprise's records: the area's keepers and the enterprise itself.
+RECORD_KEEPERS = AREA_KEEPERS | {Role.ENTERPRISE}
+# Who writes what they may see, by default: all business roles but the expert, who only reads.
+SCOPED_WRITERS = BUSINESS_ROLES - {Role.EXPERT}
 # Administrative roles must log in with a second factor.
 OTP_REQUIRED_ROLES = SEPARATED_ADMINS | {Role.BUREAU_ADMIN}
 # Roles whose accounts need a scope object.

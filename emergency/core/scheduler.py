@@ -18,9 +18,8 @@ class Periodic:
     task_path: str
 
 
-SCHEDULE: list[Periodic] = [
-    Periodic("password_expiry_reminders", timedelta(days=1), "emergency.accounts.tasks.password_expiry_reminders"),
-]
+# Filled by each app's ready() through `register` (accounts, plan supervision, prevention, resources, …).
+SCHEDULE: list[Periodic] = []
 
 
 def register(job: Periodic) -> None:

@@ -4,5 +4,5 @@ from . import scoping
 from .models import Department, DepartmentAlias, Division
 
 scoping.register(Division, scoping.ScopeSpec(division=""))
-scoping.register(Department, scoping.ScopeSpec(everyone=True))
-scoping.register(DepartmentAlias, scoping.ScopeSpec(everyone=True))
+scoping.register(Department, scoping.ScopeSpec.reference())
+scoping.register(DepartmentAlias, scoping.ScopeSpec.reference())

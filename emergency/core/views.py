@@ -20,7 +20,7 @@ from emergency.core.roles import BUREAU_ROLES, Role, can_see_business
 from emergency.lib.masking import mask_phone
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx
 
-from . import selectors, services
+from . import registry, scoping, selectors, services
 from .attachments import attachment_add, attachments_of
 from .audit import audit_record
 from .forms import AliasForm, AttachmentForm, DivisionEditForm, DivisionForm, add_validation_errors
@@ -51,6 +51,23 @@ def roles_required(roles):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def readers_required(model):
+    """A view decorator: 403 unless the model's ScopeSpec lets the user's role read it (core.scoping.may_read).
+    The page's gate and the rows it lists come from the same declaration."""
+
+    def decorate(view):
+        @business_required
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not scoping.may_read(request.user, model):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -105,7 +122,8 @@ def home(request):
         "grids": divisions.filter(level=Division.Level.GRID).count(),
         "departments": Department.objects.filter(archived_at__isnull=True).exclude(kind="group").count(),
     }
-    return render(request, "core/home.html", {"stats": stats, "chart": chart,
+    # What waits for the user, from every installed domain's to-do provider (core names none of them).
+    return render(request, "core/home.html", {"stats": stats, "chart": chart, "todos": registry.todos_for(user),
                                               "notifications": visible_notifications(user)[:5]})
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers, viewsets
 
+from emergency.api.views import readers_of
 from emergency.core.scoping import scope_queryset
 from emergency.lib.masking import mask_phone
 
@@ -12,13 +13,6 @@ from . import selectors
 from .models import Enterprise
 
 PHONE_FIELDS = ("principal_phone", "safety_manager_phone")
-
-
-class RegistryUser(permissions.BasePermission):
-    """Bureau, subdistrict and enterprise users; departments, experts and admins are refused (403)."""
-
-    def has_permission(self, request, view):
-        return bool(request.user and selectors.may_use_registry(request.user))
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -47,7 +41,7 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     """Enterprises the caller may see. Filters: q, subdistrict, division (its subtree), industry, above_scale
     (1/0), flag, enforcement_category. Phone numbers are masked in the list and shown in full on one record."""
 
-    permission_classes = [RegistryUser]
+    permission_classes = [readers_of(Enterprise)]  # enterprises/scopes.py
     filter_backends = [DjangoFilterBackend]
     filterset_class = selectors.EnterpriseFilter
     queryset = Enterprise.objects.none()

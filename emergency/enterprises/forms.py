@@ -107,3 +107,19 @@ class EnterpriseForm(forms.Form):
     def changes_for_service(self) -> dict:
         """The fields this user may write (all of them for a regulator, ENTERPRISE_EDITABLE for an enterprise)."""
         return {name: self.cleaned_data[name] for name in self.editable_fields if name in self.cleaned_data}
+
+
+class SectorForm(forms.Form):
+    """A row of the industry → supervising department table."""
+
+    industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
+    department = forms.ModelChoiceField(label=_("Supervising department"), queryset=None)
+    source = forms.CharField(label=_("Source"), max_length=300,
+                             help_text=_("The document that assigns this duty, e.g. the district's list of duties."))
+
+    def __init__(self, *args, **kwargs):
+        from emergency.core.models import Department
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            archived_at__isnull=True).exclude(kind__in=[Department.Kind.GROUP]).order_by("name")

@@ -104,3 +104,25 @@ class Enterprise(BaseModel):
 
     FLAG_FIELDS = ("hazardous_chemicals", "major_hazard_source", "dust_explosion", "ammonia_refrigeration",
                    "confined_space")
+
+
+class SectorSupervision(BaseModel):
+    """Which line department supervises the safety of an industry (管行业必须管安全). Data the bureau edits, not
+    code: the department's users then see that industry's enterprises, risk points and hazards (core.scoping)."""
+
+    industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices)
+    department = models.ForeignKey("core.Department", on_delete=models.PROTECT, related_name="sectors",
+                                   verbose_name=_("supervising department"))
+    source = models.CharField(_("source"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["industry", "department__name"]
+        verbose_name = _("sector supervision")
+        verbose_name_plural = _("sector supervision")
+        constraints = [models.UniqueConstraint(fields=["industry", "department"],
+                                               condition=models.Q(archived_at__isnull=True),
+                                               name="one_live_sector_per_department")]
+
+    def __str__(self) -> str:
+        return f"{self.get_industry_display()} → {self.department}"

@@ -6,24 +6,24 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from emergency.core import scoping
 from emergency.core.filters import IdChoiceFilter
 from emergency.core.models import Division
-from emergency.core.roles import BUREAU_ROLES, Role
+from emergency.core.roles import Role
 from emergency.core.scoping import scope_queryset
 
 from .models import Enterprise, Industry
 
-# Departments, experts and the separated administrators do not use the registry.
-REGISTRY_ROLES = frozenset({*BUREAU_ROLES, Role.SUBDISTRICT, Role.ENTERPRISE})
-
 
 def may_use_registry(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in REGISTRY_ROLES)
+    """The registry's readers are declared once, by Enterprise's ScopeSpec (enterprises/scopes.py)."""
+    return scoping.may_read(user, Enterprise)
 
 
 def may_create(user) -> bool:
-    """The bureau registers anywhere, a subdistrict within its area; an enterprise never registers another."""
-    return bool(user.is_authenticated and user.is_active and (user.role in BUREAU_ROLES or user.role == Role.SUBDISTRICT))
+    """The bureau registers anywhere, a subdistrict within its area; an enterprise never registers another, and
+    a department reads its sector without keeping the registry."""
+    return scoping.may_create(user, Enterprise) and user.role != Role.ENTERPRISE
 
 
 def may_archive(user) -> bool:
@@ -84,9 +84,11 @@ def active_enterprises() -> QuerySet[Enterprise]:
 def enterprise_filter(*, user, filters=None) -> EnterpriseFilter:
     """The bound filter over the user's enterprises (its form shows only the subdistricts the user sees)."""
     f = EnterpriseFilter(filters, scope_queryset(user, active_enterprises()))
-    visible = scope_queryset(user, Division.objects.filter(archived_at__isnull=True))
-    f.filters["subdistrict"].queryset = _subdistricts().filter(
-        Q(pk__in=visible.values("pk")) | Q(pk=getattr(user, "division_id", None) or 0))
+    if user.role != Role.DEPARTMENT:
+        # A line department's sector spans the district: it filters by any subdistrict.
+        visible = scope_queryset(user, Division.objects.filter(archived_at__isnull=True))
+        f.filters["subdistrict"].queryset = _subdistricts().filter(
+            Q(pk__in=visible.values("pk")) | Q(pk=getattr(user, "division_id", None) or 0))
     return f
 
 

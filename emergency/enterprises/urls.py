@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/archive/", views.enterprise_archive, name="archive"),
+    path("sectors/", views.sector_list, name="sectors"),
+    path("sectors/add/", views.sector_add, name="sector_add"),
+    path("sectors/<int:pk>/archive/", views.sector_archive, name="sector_archive"),
 ]

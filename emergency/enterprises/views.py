@@ -11,24 +11,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from emergency.core import scoping
 from emergency.core.audit import audit_record
 from emergency.core.exports import stream_xlsx
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent
 from emergency.core.roles import Role
-from emergency.core.scoping import get_for_user
+from emergency.core.scoping import get_for_user, scope_queryset
 from emergency.core.views import business_required
 from emergency.lib.masking import mask_phone
 
 from . import imports, selectors, services
-from .forms import EnterpriseForm
+from .forms import EnterpriseForm, SectorForm
+from .models import SectorSupervision
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
 
 
 def registry_required(view):
-    """Bureau, subdistrict and enterprise users; everyone else (departments, experts, admins) gets 403."""
+    """Whoever Enterprise's ScopeSpec lets read the registry (bureau, line departments for their sector,
+    subdistricts, enterprises); experts and the separated admins get 403."""
 
     @business_required
     def wrapped(request, *args, **kwargs):
@@ -56,6 +59,7 @@ def enterprise_list(request):
         "page": page, "filter": f, "query": request.GET.urlencode(),
         "can_create": selectors.may_create(request.user),
         "show_filters": request.user.role != Role.ENTERPRISE,  # an enterprise account lists just itself
+        "show_sectors": scoping.may_read(request.user, SectorSupervision),
     })
 
 
@@ -137,3 +141,46 @@ def enterprise_export(request):
         audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, object_type="enterprises.Enterprise",
                      object_repr=_("Enterprise ledger"), changes={"filters": request.GET.urlencode(), "rows": count})
     return response
+
+
+@require_GET
+@registry_required
+def sector_list(request):
+    """The industry → supervising department table: every government user reads it, the bureau edits it."""
+    user = request.user
+    if not scoping.may_read(user, SectorSupervision):
+        raise PermissionDenied
+    rows = scope_queryset(user, SectorSupervision.objects.filter(archived_at__isnull=True)
+                          .select_related("department")).order_by("industry", "department__name")
+    can_edit = scoping.may_create(user, SectorSupervision)
+    return render(request, "enterprises/sectors.html", {
+        "rows": rows, "can_edit": can_edit, "form": SectorForm() if can_edit else None})
+
+
+@require_POST
+@registry_required
+def sector_add(request):
+    if not scoping.may_create(request.user, SectorSupervision):
+        raise PermissionDenied
+    form = SectorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sector_supervision_add(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprises:sectors")
+    rows = SectorSupervision.objects.filter(archived_at__isnull=True).select_related("department")
+    return render(request, "enterprises/sectors.html", {"rows": rows, "can_edit": True, "form": form}, status=400)
+
+
+@require_POST
+@registry_required
+def sector_archive(request, pk: int):
+    row, can_write = get_for_user(request.user, SectorSupervision.objects.filter(archived_at__isnull=True), pk=pk)
+    if not can_write:
+        raise PermissionDenied
+    services.sector_supervision_archive(acting_user=request.user, row=row)
+    messages.success(request, _("Archived."))
+    return redirect("enterprises:sectors")

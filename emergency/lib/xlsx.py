@@ -4,7 +4,7 @@ Every value passes through `cell()`: text is made XML-safe (`xmltext.xml_text`) 
 text, so a name typed as `=HYPERLINK("http://x","y")`, `+1`, `@SUM(…)` or `#N/A` reads back exactly as
 typed and is never a live formula or an error code; aware datetimes become local wall-clock time (Excel
 has no time zones); lazy translations and other objects become str. Reading uploads is
-`xlsx_reader.py`. A test (`core/tests/test_export_safety.py`) keeps other modules from creating
+`xlsx_reader/`. A test (`core/tests/test_export_safety.py`) keeps other modules from creating
 workbooks themselves.
 """
 

@@ -159,6 +159,8 @@ class ProgressReport(BaseModel):
     review_comment = models.TextField(_("review comment"), blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
+    # core.lifecycle writes a row here for every state change.
+    transition_log = "plan_supervision.ReportTransition"
 
     class Meta:
         ordering = ["period__starts_on", "assignment__item__order", "assignment__order"]

@@ -9,13 +9,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from emergency.core import actors, lifecycle
 from emergency.core.audit import audit_record, created_fields
 from emergency.core.models import AuditEvent, Department
 from emergency.core.roles import BUREAU_ROLES
+from emergency.core.scoping import NotAllowed
 from emergency.core.services import UnknownDepartments, department_lookup, normalise_department_name
 
 from .models import (
@@ -25,17 +28,12 @@ from .models import (
     Period,
     Plan,
     ProgressReport,
-    ReportTransition,
     Section,
     SupervisionNotice,
 )
 from .notify import notify_bureau, notify_department
 
 QUARTERS = "一二三四"
-
-
-class NotAllowed(PermissionError):
-    pass
 
 
 def _require_bureau(user) -> None:
@@ -223,19 +221,6 @@ def _may_report(user, assignment: Assignment) -> bool:
     return assignment.department_id in acting_department_ids(user)
 
 
-def _transition(report: ProgressReport, method: str, *, actor, comment: str = "") -> None:
-    before = report.state
-    fn = getattr(report, method)
-    if not can_proceed(fn):
-        raise ValidationError(_("A %(state)s report cannot be changed this way.") % {
-            "state": report.get_state_display()})
-    fn()
-    report._history_user = actor
-    report.save()
-    ReportTransition.objects.create(report=report, from_state=before, to_state=report.state, actor=actor,
-                                    comment=comment)
-
-
 @transaction.atomic
 def report_save(*, acting_user, assignment: Assignment, period: Period, narrative: str, percent_complete: int,
                 status: str, submit: bool = False) -> ProgressReport:
@@ -266,12 +251,11 @@ def report_save(*, acting_user, assignment: Assignment, period: Period, narrativ
                  obj=report, changes=changes)
     if submit:
         report.submitted_at, report.submitted_by = timezone.now(), acting_user
-        _transition(report, "submit", actor=acting_user)
-        audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=report,
-                     changes={"state": ["", report.state]})
+        # draft, returned or overdue → submitted: the lifecycle records the real "from" state.
+        lifecycle.transition(report, "submit", acting_user=acting_user)
         transaction.on_commit(lambda: notify_bureau(
             title=_("Progress report submitted: %(r)s") % {"r": report}, target=report,
-            url=f"/plans/reports/{report.pk}/"))
+            url=reverse("plans:report_detail", args=[report.pk])))
     return report
 
 
@@ -283,10 +267,10 @@ def _review(report: ProgressReport, method: str, *, acting_user, comment: str) -
     # own report sends it back to the department to correct and resubmit, and closes nothing.
     if method == "accept" and report.submitted_by_id == acting_user.pk:
         raise ValidationError(_("The person who submitted a report cannot accept it."))
+    previous_comment = report.review_comment  # a resubmitted report still carries the last review's comment
     report.reviewed_at, report.reviewed_by, report.review_comment = timezone.now(), acting_user, comment
-    _transition(report, method, actor=acting_user, comment=comment)
-    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=report,
-                 changes={"state": ["submitted", report.state], "review_comment": ["", comment]})
+    lifecycle.transition(report, method, acting_user=acting_user, note=comment,
+                         changes={"review_comment": [previous_comment, comment]})
     return report
 
 
@@ -303,7 +287,7 @@ def report_return(*, acting_user, report: ProgressReport, comment: str) -> Progr
     dept = report.assignment.department
     transaction.on_commit(lambda: notify_department(
         dept, title=_("Progress report returned: %(r)s") % {"r": report}, body=comment, target=report,
-        url=f"/plans/reports/{report.pk}/"))
+        url=reverse("plans:report_detail", args=[report.pk])))
     return report
 
 
@@ -328,7 +312,7 @@ def reminders_send(*, today: datetime.date) -> int:
         for dept, items in by_dept.items():
             notify_department(dept, title=_("%(period)s progress reports due by %(date)s") % {
                 "period": period.label, "date": period.ends_on.isoformat()},
-                body="\n".join(str(a.item) for a in items[:20]), url=f"/plans/{period.plan_id}/my/?period={period.pk}")
+                body="\n".join(str(a.item) for a in items[:20]), url=f"{reverse('plans:my', args=[period.plan_id])}?period={period.pk}")
             sent += 1
         period.reminded_at = timezone.now()
         period.save(update_fields=["reminded_at"])
@@ -336,8 +320,10 @@ def reminders_send(*, today: datetime.date) -> int:
 
 
 @transaction.atomic
-def overdue_mark(*, today: datetime.date) -> int:
-    """A period that closed without a report makes the report overdue and escalates it to the bureau."""
+def overdue_mark(*, acting_user=actors.SYSTEM, today: datetime.date) -> int:
+    """A period that closed without a report makes the report overdue and escalates it to the bureau.
+    Run by the scheduler (`tasks.plan_daily` passes actors.SYSTEM); the default serves the demo seeding."""
+    actors.require(acting_user)
     marked = 0
     for period in Period.objects.filter(closed_at__isnull=True, ends_on__lt=today):
         overdue_items = []
@@ -346,9 +332,7 @@ def overdue_mark(*, today: datetime.date) -> int:
             report, _created = ProgressReport.objects.get_or_create(assignment=a, period=period)
             if can_proceed(report.mark_overdue):
                 report.escalated_at = timezone.now()
-                _transition(report, "mark_overdue", actor=None, comment="period closed")
-                audit_record(acting_user=None, username="scheduler", event_type=AuditEvent.Type.UPDATE, obj=report,
-                             changes={"state": ["draft", "overdue"]})
+                lifecycle.transition(report, "mark_overdue", acting_user=acting_user, note="period closed")
                 by_dept.setdefault(a.department, []).append(report)
                 overdue_items.append(report)
                 marked += 1
@@ -358,10 +342,11 @@ def overdue_mark(*, today: datetime.date) -> int:
                 "n": len(reports), "period": period.label},
                 body="\n".join(str(r.assignment.item) for r in reports[:30]),
                 target=reports[0] if len(reports) == 1 else None,
-                url=f"/plans/reports/{reports[0].pk}/" if len(reports) == 1 else f"/plans/{period.plan_id}/my/")
+                url=reverse("plans:report_detail", args=[reports[0].pk]) if len(reports) == 1
+                else reverse("plans:my", args=[period.plan_id]))
         if overdue_items:
             notify_bureau(title=_("%(n)d progress reports overdue for %(period)s") % {
-                "n": len(overdue_items), "period": period.label}, url="/plans/")
+                "n": len(overdue_items), "period": period.label}, url=reverse("plans:list"))
         period.closed_at = timezone.now()
         period.save(update_fields=["closed_at"])
     return marked
@@ -399,25 +384,13 @@ def notice_issue(*, acting_user, item: Item, department: Department, content: st
             continue
     else:
         raise ValidationError(_("Could not number the notice; try again."))
-    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=notice,
-                 changes=created_fields(notice, ["item", "department", "deadline", "content"]))
+    # No transition table for notices: the CREATE audit (with the initial state) starts its record.
+    lifecycle.created(notice, acting_user=acting_user,
+                      changes=created_fields(notice, ["item", "department", "deadline", "content"]))
     transaction.on_commit(lambda: notify_department(
         department, title=_("Supervision notice %(s)s: answer by %(d)s") % {"s": notice.serial, "d": deadline},
-        body=notice.content, target=notice, url=f"/plans/notices/{notice.pk}/"))
+        body=notice.content, target=notice, url=reverse("plans:notice_detail", args=[notice.pk])))
     return notice
-
-
-def _notice_transition(notice: SupervisionNotice, method: str, actor, changes: dict) -> None:
-    before = notice.state
-    fn = getattr(notice, method)
-    if not can_proceed(fn):
-        raise ValidationError(_("A %(state)s notice cannot be changed this way.") % {
-            "state": notice.get_state_display()})
-    fn()
-    notice._history_user = actor
-    notice.save()
-    audit_record(acting_user=actor, username="scheduler", event_type=AuditEvent.Type.UPDATE, obj=notice,
-                 changes={"state": [before, notice.state], **changes})
 
 
 @transaction.atomic
@@ -429,10 +402,12 @@ def notice_answer(*, acting_user, notice: SupervisionNotice, answer: str) -> Sup
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
+    previous_answer = notice.answer  # a reopened notice is answered again: keep what it said before
     notice.answer, notice.answered_at, notice.answered_by = answer.strip(), timezone.now(), acting_user
-    _notice_transition(notice, "record_answer", acting_user, {"answer": ["", notice.answer]})
+    lifecycle.transition(notice, "record_answer", acting_user=acting_user,
+                         changes={"answer": [previous_answer, notice.answer]})
     transaction.on_commit(lambda: notify_bureau(title=_("Supervision notice %(s)s answered") % {"s": notice.serial},
-                                                target=notice, url=f"/plans/notices/{notice.pk}/"))
+                                                target=notice, url=reverse("plans:notice_detail", args=[notice.pk])))
     return notice
 
 
@@ -441,7 +416,7 @@ def notice_close(*, acting_user, notice: SupervisionNotice) -> SupervisionNotice
     _require_bureau(acting_user)
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     notice.closed_at = timezone.now()
-    _notice_transition(notice, "close", acting_user, {})
+    lifecycle.transition(notice, "close", acting_user=acting_user)
     return notice
 
 
@@ -451,24 +426,27 @@ def notice_reopen(*, acting_user, notice: SupervisionNotice, comment: str) -> Su
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the answer is not enough.")})
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
-    _notice_transition(notice, "reopen", acting_user, {"comment": ["", comment.strip()]})
+    lifecycle.transition(notice, "reopen", acting_user=acting_user, changes={"comment": ["", comment.strip()]})
     transaction.on_commit(lambda: notify_department(
         notice.department, title=_("Supervision notice %(s)s reopened") % {"s": notice.serial}, body=comment,
-        target=notice, url=f"/plans/notices/{notice.pk}/"))
+        target=notice, url=reverse("plans:notice_detail", args=[notice.pk])))
     return notice
 
 
 @transaction.atomic
-def notices_escalate(*, today: datetime.date) -> int:
+def notices_escalate(*, acting_user=actors.SYSTEM, today: datetime.date) -> int:
+    """Notices unanswered past their deadline are escalated. Run by the scheduler (`tasks.plan_daily`
+    passes actors.SYSTEM)."""
+    actors.require(acting_user)
     n = 0
     for notice in SupervisionNotice.objects.select_for_update().filter(
             state=SupervisionNotice.State.ISSUED, deadline__lt=today):
         notice.escalated_at = timezone.now()
-        _notice_transition(notice, "escalate", None, {})
+        lifecycle.transition(notice, "escalate", acting_user=acting_user)
         notify_bureau(title=_("Supervision notice %(s)s unanswered past its deadline") % {"s": notice.serial},
-                      target=notice, url=f"/plans/notices/{notice.pk}/")
+                      target=notice, url=reverse("plans:notice_detail", args=[notice.pk]))
         notify_department(notice.department, title=_("Escalated: supervision notice %(s)s") % {"s": notice.serial},
-                          target=notice, url=f"/plans/notices/{notice.pk}/")
+                          target=notice, url=reverse("plans:notice_detail", args=[notice.pk]))
         n += 1
     return n
 

@@ -6,8 +6,12 @@ from django_tasks import task
 
 @task()
 def plan_daily() -> dict:
+    from emergency.core.actors import SYSTEM
+
     from . import services
 
     today = timezone.localdate()
-    return {"reminders": services.reminders_send(today=today), "overdue": services.overdue_mark(today=today),
-            "escalated_notices": services.notices_escalate(today=today)}
+    # No person runs this job: its changes are recorded as the named system actor ("scheduler").
+    return {"reminders": services.reminders_send(today=today),
+            "overdue": services.overdue_mark(acting_user=SYSTEM, today=today),
+            "escalated_notices": services.notices_escalate(acting_user=SYSTEM, today=today)}

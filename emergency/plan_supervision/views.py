@@ -19,10 +19,10 @@ from emergency.core.audit import audit_record
 from emergency.core.filters import parse_id
 from emergency.core.forms import AttachmentForm, add_validation_errors
 from emergency.core.models import AuditEvent, Department
-from emergency.core.roles import BUREAU_ROLES, Role
+from emergency.core.roles import BUREAU_ROLES
 from emergency.core.scoping import acting_department_ids, get_for_user, scope_queryset
 from emergency.core.services import UnknownDepartments
-from emergency.core.views import attach_upload, roles_required
+from emergency.core.views import attach_upload, readers_required
 from emergency.lib.docx import DOCX_MIME
 from emergency.lib.xlsx import XLSX_MIME
 
@@ -33,10 +33,9 @@ from .reading import NoticeFileError, read_notice_upload
 
 SESSION_KEY = "plan_import_preview"
 # Plans are the government's internal supervision: enterprises and experts do not take part.
-PLAN_ROLES = frozenset({*BUREAU_ROLES, Role.DEPARTMENT, Role.SUBDISTRICT})
 
 
-plan_user_required = roles_required(PLAN_ROLES)
+plan_user_required = readers_required(Plan)  # who reads the plan: plan_supervision/scopes.py
 ROLE_MARKS = {Assignment.Role.LEAD: "L", Assignment.Role.JOINT: "J", Assignment.Role.COOPERATING: "C"}
 EMPTY_CELL = "<td></td>"
 

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from emergency.api.routers import IdSimpleRouter
 from emergency.api.serializers import ErrorSerializer, StrictSerializer
-from emergency.api.views import BusinessUser
+from emergency.api.views import BusinessUser, readers_of
 from emergency.lib import risk
 from emergency.lib.masking import mask_phone
 
@@ -135,7 +135,7 @@ class RiskPointViewSet(viewsets.ReadOnlyModelViewSet):
     """Risk points the caller may see (an enterprise: its own; a subdistrict: those in its area)."""
 
     serializer_class = RiskPointSerializer
-    permission_classes = [BusinessUser]
+    permission_classes = [readers_of(RiskPoint)]  # prevention/scopes.py: regulators and enterprises
     filterset_class = ScopedRiskPointFilter
     queryset = RiskPoint.objects.none()
 

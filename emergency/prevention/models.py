@@ -201,6 +201,8 @@ class HiddenHazard(BaseModel):
                                   related_name="+")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords()
+    # core.lifecycle writes a row here for every state change, and one from "" when the hazard is created.
+    transition_log = "prevention.HazardTransition"
 
     class Meta:
         ordering = ["-created_at", "-pk"]

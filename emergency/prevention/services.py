@@ -8,17 +8,18 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from emergency.accounts.models import User
+from emergency.core import actors, lifecycle
 from emergency.core.audit import audit_record, created_fields, model_update
 from emergency.core.models import AuditEvent
 from emergency.core.notifications import notify
-from emergency.core.roles import BUREAU_ROLES, Role
+from emergency.core.roles import BUREAU_ROLES, REGULATOR_ROLES, Role
 from emergency.core.rules import rule_value
-from emergency.core.scoping import can_write
+from emergency.core.scoping import NotAllowed, require_write
 from emergency.lib import risk
 
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     DualReport,
     GovernancePlan,
     HazardFactor,
-    HazardTransition,
     HiddenHazard,
     InspectionResult,
     InspectionTask,
@@ -36,21 +36,13 @@ from .models import (
 )
 
 State = HiddenHazard.State
-REGULATOR_ROLES = BUREAU_ROLES | {Role.SUBDISTRICT}
-
-
-class NotAllowed(PermissionError):
-    pass
-
-
 def _require_write(user, obj) -> None:
-    if user is None or not can_write(user, obj):
-        raise NotAllowed(_("You may not change this record."))
+    require_write(user, obj)
 
 
 def _require_regulator(user) -> None:
     if user is None or not user.is_authenticated or user.role not in REGULATOR_ROLES:
-        raise NotAllowed(_("Only the bureau or the subdistrict may do this."))
+        raise NotAllowed(_("Only a regulator (the bureau, the subdistrict or the sector's department) may do this."))
 
 
 # --- risk evaluation ----------------------------------------------------------------------------
@@ -173,13 +165,26 @@ def _window(level: int, now: datetime.datetime) -> tuple[datetime.datetime, date
     return start, start + step
 
 
+def _mark_missed(tasks, *, acting_user) -> int:
+    """Windows that closed unchecked become missed, each through the lifecycle (an audit row apiece, not a
+    silent bulk update). One locking query finds them; then per task a savepoint, an UPDATE and the audit
+    INSERT (4 queries: the risk point and enterprise named in the audit come with the first query)."""
+    missed = 0
+    for task in (tasks.select_for_update(of=("self",)).select_related("risk_point__enterprise")
+                 .filter(state=InspectionTask.State.PENDING).order_by("pk")):
+        lifecycle.transition(task, InspectionTask.State.MISSED, sources=[InspectionTask.State.PENDING],
+                             acting_user=acting_user)
+        missed += 1
+    return missed
+
+
 @transaction.atomic
-def inspection_tasks_generate(*, now: datetime.datetime) -> dict:
+def inspection_tasks_generate(*, acting_user=actors.SYSTEM, now: datetime.datetime) -> dict:
     """Open the current window for every risk point at its control level and every level below it,
-    and mark windows that closed without a check as missed. Idempotent."""
-    created = missed = 0
-    missed = InspectionTask.objects.filter(state=InspectionTask.State.PENDING, due_until__lte=now).update(
-        state=InspectionTask.State.MISSED)
+    and mark windows that closed without a check as missed. Idempotent. Run by the scheduler
+    (`tasks.prevention_hourly` passes actors.SYSTEM); the default serves the demo seeding."""
+    actors.require(acting_user)
+    missed = _mark_missed(InspectionTask.objects.filter(due_until__lte=now), acting_user=acting_user)
     points = RiskPoint.objects.filter(archived_at__isnull=True, enterprise__archived_at__isnull=True).values_list(
         "pk", "control_level")
     existing = set(InspectionTask.objects.filter(due_until__gt=now).values_list("risk_point_id", "control_level"))
@@ -202,8 +207,8 @@ def inspection_tasks_current(*, acting_user, point: RiskPoint, now: datetime.dat
     below), created when missing — the same windows as `inspection_tasks_generate`, so either may run first.
     The point's windows that closed unchecked become missed. Idempotent."""
     _require_write(acting_user, point)
-    InspectionTask.objects.filter(risk_point=point, state=InspectionTask.State.PENDING, due_until__lte=now).update(
-        state=InspectionTask.State.MISSED)
+    # The clock, not the visitor, missed these windows: they are recorded as the system's doing.
+    _mark_missed(InspectionTask.objects.filter(risk_point=point, due_until__lte=now), acting_user=actors.SYSTEM)
     tasks = []
     for level in range(point.control_level, 5):
         task = (InspectionTask.objects.filter(risk_point=point, control_level=level, due_from__lte=now,
@@ -257,39 +262,20 @@ def inspection_record(*, acting_user, task: InspectionTask, results: dict[int, t
             hazard = HiddenHazard(enterprise=point.enterprise, risk_point=point, inspection_result=result,
                                   title=f"{point.name}：{measures[measure_id].check_item}"[:200],
                                   description=note, location=point.location, reported_by=acting_user)
-            hazard._history_user = acting_user
-            hazard.save()
-            HazardTransition.objects.create(hazard=hazard, from_state="", to_state=hazard.state, actor=acting_user,
-                                            note="inspection")
+            lifecycle.created(hazard, acting_user=acting_user, note="inspection",
+                              changes={"title": [None, hazard.title], "source": [None, f"inspection {task.pk}"]})
             if photo is not None:
                 photo.seek(0)
                 attachment_add(acting_user=acting_user, parent=hazard, uploaded=photo)
-            audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=hazard,
-                         changes={"title": [None, hazard.title], "source": [None, f"inspection {task.pk}"]})
             drafted.append(hazard)
-    task.state, task.done_at, task.done_by = InspectionTask.State.DONE, now, acting_user
-    task.save(update_fields=["state", "done_at", "done_by", "updated_at"])
+    task.done_at, task.done_by = now, acting_user
+    lifecycle.transition(task, InspectionTask.State.DONE, sources=[InspectionTask.State.PENDING],
+                         acting_user=acting_user, changes={"failed_items": [None, len(drafted)]})
     given.state, given.done_at, given.done_by = task.state, task.done_at, task.done_by
-    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=task,
-                 changes={"state": ["pending", "done"], "failed_items": [None, len(drafted)]})
     return drafted
 
 
 # --- hidden hazards -----------------------------------------------------------------------------
-
-def _move(hazard: HiddenHazard, method: str, *, actor, note: str = "", changes: dict | None = None) -> None:
-    before = hazard.state
-    fn = getattr(hazard, method)
-    if not can_proceed(fn):
-        raise ValidationError(_("A hazard that is %(state)s cannot do this.") % {"state": hazard.get_state_display()})
-    fn()
-    hazard._history_user = actor
-    hazard.save()
-    HazardTransition.objects.create(hazard=hazard, from_state=before, to_state=hazard.state, actor=actor,
-                                    note=note[:300])
-    audit_record(acting_user=actor, username="scheduler", event_type=AuditEvent.Type.UPDATE, obj=hazard,
-                 changes={"state": [before, hazard.state], **(changes or {})})
-
 
 def _attach_all(acting_user, parent, files) -> None:
     from emergency.core.attachments import attachment_add
@@ -318,12 +304,8 @@ def hazard_report(*, acting_user, enterprise, title: str, description: str = "",
                           location=location, reported_by=acting_user,
                           found_by_regulator=acting_user.role in REGULATOR_ROLES)
     hazard.full_clean(exclude=["state"])
-    hazard._history_user = acting_user
-    hazard.save()
-    HazardTransition.objects.create(hazard=hazard, from_state="", to_state=hazard.state, actor=acting_user,
-                                    note="reported")
-    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.CREATE, obj=hazard,
-                 changes=created_fields(hazard, ["enterprise", "title", "found_by_regulator"]))
+    lifecycle.created(hazard, acting_user=acting_user, note="reported",
+                      changes=created_fields(hazard, ["enterprise", "title", "found_by_regulator"]))
     _attach_all(acting_user, hazard, photos)
     if hazard.found_by_regulator:
         transaction.on_commit(lambda: _notify_enterprise(hazard, _("A regulator reported a hidden hazard: %(t)s")
@@ -334,7 +316,7 @@ def hazard_report(*, acting_user, enterprise, title: str, description: str = "",
 @transaction.atomic
 def hazard_register(*, acting_user, hazard: HiddenHazard) -> HiddenHazard:
     _require_write(acting_user, hazard)
-    _move(hazard, "register", actor=acting_user)
+    lifecycle.transition(hazard, "register", acting_user=acting_user)
     return hazard
 
 
@@ -348,7 +330,7 @@ def hazard_assess(*, acting_user, hazard: HiddenHazard, hazard_class: str) -> Hi
         # Downgrading would skip the governance plan and the dual report: only the bureau may.
         raise NotAllowed(_("Only the bureau may downgrade a major hazard."))
     hazard.hazard_class = hazard_class
-    _move(hazard, "assess", actor=acting_user, changes={"hazard_class": [before, hazard_class]})
+    lifecycle.transition(hazard, "assess", acting_user=acting_user, changes={"hazard_class": [before, hazard_class]})
     if hazard.is_major:
         transaction.on_commit(lambda: _notify_regulators(hazard, _("MAJOR hidden hazard: %(t)s") % {"t": hazard.title}))
     return hazard
@@ -389,8 +371,9 @@ def hazard_start_rectification(*, acting_user, hazard: HiddenHazard, deadline: d
             raise ValidationError(_("A major hazard needs before rectification: %(list)s.") % {
                 "list": "、".join(missing)})
     hazard.deadline, hazard.responsible_person = deadline, responsible_person.strip()
-    _move(hazard, "start_rectification", actor=acting_user,
-          changes={"deadline": [None, deadline.isoformat()], "responsible_person": [None, hazard.responsible_person]})
+    lifecycle.transition(hazard, "start_rectification", acting_user=acting_user,
+                         changes={"deadline": [None, deadline.isoformat()],
+                                  "responsible_person": [None, hazard.responsible_person]})
     return hazard
 
 
@@ -449,7 +432,7 @@ def hazard_submit_for_acceptance(*, acting_user, hazard: HiddenHazard, note: str
     if not (note or "").strip():
         raise ValidationError({"note": _("Describe what was done.")})
     hazard.rectifier, hazard.rectification_note = acting_user, note.strip()
-    _move(hazard, "submit_for_acceptance", actor=acting_user, note=note)
+    lifecycle.transition(hazard, "submit_for_acceptance", acting_user=acting_user, note=note)
     _attach_all(acting_user, hazard, photos)
     return hazard
 
@@ -474,9 +457,11 @@ def hazard_accept(*, acting_user, hazard: HiddenHazard, passed: bool, note: str 
     if passed:
         hazard.closed_at = timezone.now()
         hazard.overdue = False
-        _move(hazard, "close", actor=acting_user, note=note, changes={"acceptance": [None, "passed"]})
+        lifecycle.transition(hazard, "close", acting_user=acting_user, note=note,
+                             changes={"acceptance": [None, "passed"]})
     else:
-        _move(hazard, "reject", actor=acting_user, note=note, changes={"acceptance": [None, "failed"]})
+        lifecycle.transition(hazard, "reject", acting_user=acting_user, note=note,
+                             changes={"acceptance": [None, "failed"]})
     return hazard
 
 
@@ -514,9 +499,12 @@ def _escalation_targets(hazard: HiddenHazard, level: int) -> list[User]:
 
 
 @transaction.atomic
-def hazards_mark_overdue(*, today: datetime.date) -> dict:
+def hazards_mark_overdue(*, acting_user=actors.SYSTEM, today: datetime.date) -> dict:
     """Past-deadline hazards become overdue and climb the escalation steps of the rules table:
-    enterprise, then subdistrict, then bureau."""
+    enterprise, then subdistrict, then bureau. Not a state change (the hazard stays rectifying or awaiting
+    acceptance), so no lifecycle transition: flags and an audit row. Run by the scheduler
+    (`tasks.prevention_hourly` passes actors.SYSTEM); the default serves the demo seeding."""
+    actors.require(acting_user)
     steps = rule_value("prevention.escalation_days")
     ladder = [(HiddenHazard.Escalation.ENTERPRISE, int(steps["enterprise"])),
               (HiddenHazard.Escalation.SUBDISTRICT, int(steps["subdistrict"])),
@@ -537,25 +525,25 @@ def hazards_mark_overdue(*, today: datetime.date) -> dict:
                 users = _escalation_targets(hazard, level)
                 if users:
                     notify(recipients=users, title=_("Overdue hidden hazard (%(days)d days): %(t)s") % {
-                        "days": days_over, "t": hazard.title}, target=hazard, url=f"/prevention/hazards/{hazard.pk}/")
+                        "days": days_over, "t": hazard.title}, target=hazard, url=reverse("prevention:hazard_detail", args=[hazard.pk]))
             changes["escalation"] = [hazard.escalation, int(target)]
             hazard.escalation = target
             escalated += 1
         if changes:
+            hazard._history_user = actors.user_or_none(acting_user)
             hazard.save(update_fields=["overdue", "overdue_since", "escalation", "updated_at"])
-            audit_record(acting_user=None, username="scheduler", event_type=AuditEvent.Type.UPDATE, obj=hazard,
-                         changes=changes)
+            audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=hazard, changes=changes)
     return {"overdue": marked, "escalated": escalated}
 
 
 def _notify_enterprise(hazard: HiddenHazard, title: str) -> None:
     users = _escalation_targets(hazard, HiddenHazard.Escalation.ENTERPRISE)
     if users:
-        notify(recipients=users, title=title, target=hazard, url=f"/prevention/hazards/{hazard.pk}/")
+        notify(recipients=users, title=title, target=hazard, url=reverse("prevention:hazard_detail", args=[hazard.pk]))
 
 
 def _notify_regulators(hazard: HiddenHazard, title: str) -> None:
     users = (_escalation_targets(hazard, HiddenHazard.Escalation.SUBDISTRICT)
              + _escalation_targets(hazard, HiddenHazard.Escalation.BUREAU))
     if users:
-        notify(recipients=users, title=title, target=hazard, url=f"/prevention/hazards/{hazard.pk}/")
+        notify(recipients=users, title=title, target=hazard, url=reverse("prevention:hazard_detail", args=[hazard.pk]))

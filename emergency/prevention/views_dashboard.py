@@ -13,19 +13,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from emergency.core.filters import parse_id
-from emergency.core.roles import BUREAU_ROLES, Role
+from emergency.core.roles import Role
 from emergency.core.scoping import get_for_user
-from emergency.core.views import district_map_config, roles_required
+from emergency.core.views import district_map_config, readers_required
 from emergency.enterprises.models import Enterprise
 
 from . import exports, selectors
-from .models import RiskLevel
+from .models import RiskLevel, RiskPoint
 
 PAGE_SIZE = 50
-VIEW_ROLES = BUREAU_ROLES | {Role.SUBDISTRICT, Role.ENTERPRISE}
 
 
-regulator_view = roles_required(VIEW_ROLES)
+regulator_view = readers_required(RiskPoint)  # who reads is declared once, in prevention/scopes.py
 
 
 def _bar(labels: list[str], series: list[tuple[str, list[int], str]]) -> dict:

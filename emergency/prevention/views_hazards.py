@@ -23,7 +23,7 @@ from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
 from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.scoping import get_for_user, scope_queryset
-from emergency.core.views import roles_required
+from emergency.core.views import readers_required
 from emergency.enterprises.models import Enterprise
 
 from . import services
@@ -44,13 +44,12 @@ from .models import GovernancePlan, HiddenHazard, RiskPoint
 PAGE_SIZE = 50
 State = HiddenHazard.State
 # Hidden hazards are the enterprise's own loop, supervised by the bureau and the subdistricts.
-HAZARD_ROLES = frozenset({*BUREAU_ROLES, Role.SUBDISTRICT, Role.ENTERPRISE})
 STATE_BADGE = {State.IDENTIFIED: "text-bg-secondary", State.REGISTERED: "text-bg-info", State.ASSESSED: "text-bg-primary",
                State.RECTIFYING: "text-bg-warning", State.ACCEPTANCE: "text-bg-info", State.CLOSED: "text-bg-success"}
 TRANSITION_NOTES = {"reported": gettext_lazy("Reported"), "inspection": gettext_lazy("Found by inspection")}
 
 
-hazard_user_required = roles_required(HAZARD_ROLES)
+hazard_user_required = readers_required(HiddenHazard)  # readers declared in prevention/scopes.py
 
 
 def _hazards(user):

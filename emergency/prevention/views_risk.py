@@ -3,38 +3,35 @@ live preview, and the QR code that opens the phone check page."""
 
 from __future__ import annotations
 
-import io
-
-import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from emergency.core import scoping
 from emergency.core.filters import parse_id
 from emergency.core.forms import add_validation_errors
-from emergency.core.roles import BUREAU_ROLES, Role
+from emergency.core.roles import Role
 from emergency.core.rules import rule_value
 from emergency.core.scoping import get_for_user, scope_queryset
-from emergency.core.views import roles_required
+from emergency.core.views import readers_required
 from emergency.enterprises.models import Enterprise
+from emergency.lib.qr import qr_svg_response
 
 from . import selectors, services
 from .forms_risk import ControlMeasureForm, HazardFactorForm, RiskAssessForm, RiskPointFilter, RiskPointForm
 from .models import InspectionResult, InspectionTask, RiskPoint
 
 PAGE_SIZE = 50
-PREVENTION_ROLES = frozenset({*BUREAU_ROLES, Role.SUBDISTRICT, Role.ENTERPRISE})
 TASKS_SHOWN = 20
 
 
-prevention_required = roles_required(PREVENTION_ROLES)
+prevention_required = readers_required(RiskPoint)  # readers declared in prevention/scopes.py
 
 
 def level_colour(level: int | None) -> str:
@@ -71,13 +68,15 @@ def risk_point_list(request):
     enterprise = None
     if f.is_bound and f.form.is_valid() and f.form.cleaned_data.get("enterprise"):
         enterprise = _enterprises(request.user).filter(pk=f.form.cleaned_data["enterprise"]).first()
-    can_create = request.user.role in BUREAU_ROLES or request.user.role in (Role.SUBDISTRICT, Role.ENTERPRISE)
+    can_create = scoping.may_create(request.user, RiskPoint)
     return render(request, "prevention/risk_point_list.html", {
         "page": page, "filter": f, "enterprise": enterprise, "can_create": can_create, "nav": "prevention"})
 
 
 @prevention_required
 def risk_point_create(request):
+    if not scoping.may_create(request.user, RiskPoint):
+        raise PermissionDenied  # a line department reads its sector's risk points; the enterprise keeps them
     enterprises = _enterprises(request.user)
     initial = {}
     if request.user.role == Role.ENTERPRISE:
@@ -189,20 +188,10 @@ def risk_assess(request, pk: int):
         "lec_bands": rule_value("prevention.lec_bands")})
 
 
-def qr_svg(url: str) -> bytes:
-    """The QR code of `url` as an SVG document (the URL is also in its <desc>, for people and tests)."""
-    buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="svg", scale=4, border=2, title=_("Risk point check"), desc=url)
-    return buf.getvalue()
-
-
 @prevention_required
 def risk_point_qr(request, pk: int):
     point, _writable = _point(request, pk)
     url = request.build_absolute_uri(reverse("prevention:mobile_point", args=[point.qr_token]))
-    resp = HttpResponse(qr_svg(url), content_type="image/svg+xml")
-    resp["Cache-Control"] = "private, max-age=3600"
-    if request.GET.get("download"):
-        resp["Content-Disposition"] = f'attachment; filename="risk-point-{point.pk}.svg"'
-    return resp
+    return qr_svg_response(url, title=_("Risk point check"), filename=f"risk-point-{point.pk}.svg",
+                           download=bool(request.GET.get("download")))
 

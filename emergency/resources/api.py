@@ -21,9 +21,9 @@ from rest_framework.views import APIView
 from emergency.api.serializers import ErrorSerializer
 from emergency.core.filters import parse_id
 
-from . import selectors_map
 from .access import ResourceReader
-from .models import SupplyItem
+from .map import selectors as selectors_map
+from .stock.models import SupplyItem
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

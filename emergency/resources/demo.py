@@ -15,8 +15,11 @@ from django.db import transaction
 from emergency.accounts.models import User
 from emergency.core.models import Division
 
-from . import services, services_teams
-from .models import Shelter, StockMovement, SupplyCategory, SupplyItem, Warehouse
+from .reserves import services as services_teams
+from .shelters import services
+from .shelters.models import Shelter
+from .stock import services as stock_services
+from .stock.models import StockMovement, SupplyCategory, SupplyItem, Warehouse
 
 SYNTHETIC_NOTE = "虚构演示数据（合成避难场所）"
 # (name, category, unit, specification, shelf life days)
@@ -99,7 +102,7 @@ def load_demo_resources() -> dict[str, int]:
                                       keeper_phone="022-00000000", is_synthetic=True)
         for item_name, qty, lot in stock:
             item = items[item_name]
-            services.stock_receive(
+            stock_services.stock_receive(
                 acting_user=bureau, warehouse=wh, item=item, quantity=qty, lot_number=lot,
                 reason=StockMovement.Reason.PROCUREMENT, produced_on=today - datetime.timedelta(days=30),
                 note="演示数据")
@@ -115,8 +118,8 @@ DOCUMENT_NOTE = "演示数据"
 def _load_documents(bureau, items: dict[str, SupplyItem]) -> int:
     """One stock document in each state a desk sees (executed, approved, draft), through the services; none
     when documents exist already."""
-    from . import services_documents as docs
-    from .models_documents import StockDocument
+    from .stock import services as docs
+    from .stock.models import StockDocument
 
     if StockDocument.objects.exists():
         return 0
@@ -144,7 +147,7 @@ def _load_agreements(bureau, items: dict[str, SupplyItem], today: datetime.date)
     One without a warehouse is placed at a synthetic demo enterprise with a location, when there is one."""
     from emergency.enterprises.models import Enterprise
 
-    from .models_teams import ReserveAgreement
+    from .reserves.models import ReserveAgreement
 
     supplier = (Enterprise.objects.filter(is_synthetic=True, archived_at__isnull=True, latitude__isnull=False)
                 .order_by("pk").first())

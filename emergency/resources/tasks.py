@@ -31,8 +31,8 @@ def send_stock_alert_reminders(*, now=None) -> int:
     from emergency.core.notifications import notify
     from emergency.core.roles import BUREAU_ROLES, Role
 
-    from . import selectors_stock
-    from .models import Lot, MinimumStock
+    from .stock import selectors as selectors_stock
+    from .stock.models import Lot, MinimumStock
 
     now = now or timezone.now()
     url = reverse("resources:stock_alerts")

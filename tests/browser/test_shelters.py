@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD, make_user
 from emergency.core.models import Division
 from emergency.core.roles import Role
-from emergency.resources.models import Shelter, ShelterStay
+from emergency.resources.shelters.models import Shelter, ShelterStay
 from emergency.resources.tests.conftest import sh_make_shelter
 
 pytestmark = pytest.mark.browser

@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 from conftest import PASSWORD, make_user
 from emergency.core.models import Division
 from emergency.core.roles import Role
-from emergency.resources import services
-from emergency.resources.models import Lot, SupplyCategory, SupplyItem, Transfer
-from emergency.resources.models_documents import StockDocument
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Lot, StockDocument, SupplyCategory, SupplyItem, Transfer
 from emergency.resources.tests.conftest import st_make_warehouse
 
 pytestmark = pytest.mark.browser

@@ -24,7 +24,7 @@ from emergency.core.models import AuditEvent, Division
 from emergency.core.validators import refuse_control_characters
 from emergency.lib.docx import OfficialDocument
 from emergency.lib.xlsx import Sheet, build_xlsx, xlsx_bytes
-from emergency.resources import services_teams
+from emergency.resources.teams import services as services_teams
 
 FORMULA = '=HYPERLINK("http://x","y")'
 # Text that a spreadsheet would otherwise take for a formula or an error: each must stay text, as typed.

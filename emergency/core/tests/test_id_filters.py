@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from conftest import login
 from emergency.core.filters import ID_MAX, IdField, parse_id
-from emergency.resources.models import Warehouse
+from emergency.resources.stock.models import Warehouse
 
 NOT_IDS = ["", " ", "0", "-1", "+1", "1.0", "1e30", "1_000", "²", "１２", "٣", "0x10", "abc", "1 2", str(ID_MAX + 1),
            "9" * 40, None, 0, -5, True, 1.0]

@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from conftest import make_user
 from emergency.core.checks import refuse_unsafe_production
+from emergency.core.models import AuditEvent
 from emergency.core.roles import Role
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -38,6 +39,10 @@ def test_production_starts_once_demo_accounts_are_deactivated(settings, demo_acc
     demo_account.refresh_from_db()
     assert not demo_account.is_active
     refuse_unsafe_production()
+    # Through the accounts service: audited under the operator's command, as a system administrator's would be.
+    event = AuditEvent.objects.get(event_type=AuditEvent.Type.ACCOUNT_UPDATED, object_id=str(demo_account.pk))
+    assert event.actor is None and event.actor_username == "manage.py"
+    assert event.changes == {"is_active": [True, False]}
 
 
 def test_production_starts_without_demo_accounts(settings, bureau_officer):
@@ -97,7 +102,7 @@ def test_the_wsgi_application_refuses_to_start_with_demo_accounts(tmp_path):
                   "call_command('migrate', verbosity=0)", tmp_path, **demo)
     assert migrate.returncode == 0, migrate.stderr
     create = run("import django; django.setup(); from emergency.accounts.models import User; "
-                 "User.objects.create(username='demo', role='bureau_staff', is_demo=True)", tmp_path, **demo)
+                 "User.objects.create(username='demo', role='bureau_staff', is_demo=True, password='!')", tmp_path, **demo)
     assert create.returncode == 0, create.stderr
     production = {"SECRET_KEY": "a-real-secret-" + "x" * 40}
     refused = run("import emergency.wsgi", tmp_path, **production)

@@ -79,7 +79,7 @@ def test_the_bureau_sees_every_enterprise(client, bureau_officer, enterprise_a, 
     assert client.get(reverse("enterprises:detail", args=[enterprise_b.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("persona", ["department_clerk", "expert", "system_admin", "security_admin", "audit_admin"])
+@pytest.mark.parametrize("persona", ["expert", "system_admin", "security_admin", "audit_admin"])
 def test_roles_outside_the_registry_are_refused(persona, request, client, enterprise_a):
     login(client, request.getfixturevalue(persona))
     for url in ("/enterprises/", "/enterprises/new/", reverse("enterprises:detail", args=[enterprise_a.pk]),

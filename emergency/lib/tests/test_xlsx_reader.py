@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from emergency.lib import xlsx_reader as xr
+from emergency.lib.xlsx_reader.package import _Counted
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -177,7 +178,7 @@ def test_a_part_compressed_like_a_zip_bomb_is_refused_before_it_is_read():
 
 
 def test_the_stream_is_counted_while_it_is_read():
-    stream = xr._Counted(io.BytesIO(b"x" * 100), "part", limit=64)
+    stream = _Counted(io.BytesIO(b"x" * 100), "part", limit=64)
     assert stream.read(60) == b"x" * 60
     with pytest.raises(xr.PartTooLarge):
         stream.read(60)

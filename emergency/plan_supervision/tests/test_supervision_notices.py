@@ -91,7 +91,9 @@ def test_the_department_answers_and_the_bureau_closes(plan, bureau_officer, depa
     states = list(AuditEvent.objects.filter(object_type="plan_supervision.SupervisionNotice",
                                             object_id=str(notice.pk), changes__has_key="state")
                   .order_by("id").values_list("actor__username", "changes__state"))
-    assert states == [("dept_clerk", ["issued", "answered"]), ("bureau_officer", ["answered", "closed"])]
+    # Notices keep no transition table: the audit is their record, from the creation in its initial state on.
+    assert states == [("bureau_officer", [None, "issued"]), ("dept_clerk", ["issued", "answered"]),
+                      ("bureau_officer", ["answered", "closed"])]
 
 
 def test_the_bureau_reopens_an_insufficient_answer_with_a_comment(plan, bureau_officer, department_clerk,

@@ -29,9 +29,9 @@ def close(loop, hazard, acceptor):
 
 
 @pytest.fixture
-def enterprise_c(community_a):
+def enterprise_c(community_a, bureau_officer):
     return enterprise_services.enterprise_create(
-        acting_user=None, name="丙商贸有限公司", credit_code=complete("91120105MA0000003"), industry="F",
+        acting_user=bureau_officer, name="丙商贸有限公司", credit_code=complete("91120105MA0000003"), industry="F",
         division=community_a, address="河北区某路3号", legal_representative="李四")
 
 
@@ -160,8 +160,8 @@ def test_an_enterprise_sees_only_its_own_summary(district_story, enterprise_mana
     assert "货架超载" not in page and "液氨储罐泄漏" not in page and 'data-testid="hazards-by-subdistrict"' not in page
 
 
-@pytest.mark.parametrize("persona", ["department_clerk", "expert", "system_admin", "security_admin", "audit_admin"])
-def test_it_refuses_departments_experts_and_administrators(persona, request, client):
+@pytest.mark.parametrize("persona", ["expert", "system_admin", "security_admin", "audit_admin"])
+def test_it_refuses_experts_and_administrators(persona, request, client):
     login(client, request.getfixturevalue(persona))
 
     for name in ("dashboard", "ledger_hazards", "ledger_hazards_export", "ledger_risk_points", "risk_map",

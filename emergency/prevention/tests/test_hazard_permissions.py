@@ -103,8 +103,8 @@ def test_the_bureau_sees_every_hazard_and_filters_by_subdistrict(client, bureau_
     assert pks(drill_down) == [own_area.pk] and drill_down.context["chosen_enterprise"] == own_area.enterprise
 
 
-@pytest.mark.parametrize("persona", ["department_clerk", "expert", "system_admin", "security_admin", "audit_admin"])
-def test_departments_experts_and_admins_are_kept_out(client, request, persona, hazard_b):
+@pytest.mark.parametrize("persona", ["expert", "system_admin", "security_admin", "audit_admin"])
+def test_experts_and_admins_are_kept_out(client, request, persona, hazard_b):
     login(client, request.getfixturevalue(persona))
     assert client.get(reverse("prevention:hazard_list")).status_code == 403
     assert client.get(reverse("prevention:hazard_detail", args=[hazard_b.pk])).status_code == 403

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from emergency.resources.services import format_quantity
+from emergency.resources.stock.services import format_quantity
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from emergency.resources.models import SupplyCategory, SupplyItem, Warehouse
+from emergency.resources.stock.models import SupplyCategory, SupplyItem, Warehouse
 
 # --- stock ledger (st_) -------------------------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def st_today() -> datetime.date:
 @pytest.fixture
 def st_receive(bureau_officer):
     """Receive stock as the bureau: st_receive(warehouse, item, quantity, lot_number, expires_on=None)."""
-    from emergency.resources import services
+    from emergency.resources.stock import services
 
     def _receive(warehouse, item, quantity, lot_number, *, expires_on=None, produced_on=None, user=None):
         movement = services.stock_receive(acting_user=user or bureau_officer, warehouse=warehouse, item=item,
@@ -75,7 +75,7 @@ def sh_make_shelter(division, name: str = "测试避难场所", *, area=150, use
     """A shelter created through the service (as the bureau unless `user` is given)."""
     from conftest import make_user
     from emergency.accounts.models import User
-    from emergency.resources import services
+    from emergency.resources.shelters import services
 
     if user is None:
         user = User.objects.filter(role="bureau_staff").first() or make_user("sh_bureau", "bureau_staff")
@@ -101,7 +101,7 @@ def sh_shelter_b(wanghai, bureau_officer):
 @pytest.fixture
 def sh_open_a(sh_shelter_a, bureau_officer):
     """Shelter A, opened by the bureau."""
-    from emergency.resources import services
+    from emergency.resources.shelters import services
 
     return services.shelter_open(acting_user=bureau_officer, shelter=sh_shelter_a)
 
@@ -138,7 +138,7 @@ def tm_make_team(division, name: str = "测试救援队", *, user=None, kind="gr
     """A rescue team created through the service (as the bureau unless `user` is given)."""
     from conftest import make_user
     from emergency.accounts.models import User
-    from emergency.resources import services_teams
+    from emergency.resources.teams import services as services_teams
 
     if user is None:
         user = User.objects.filter(role="bureau_staff").first() or make_user("tm_bureau", "bureau_staff")

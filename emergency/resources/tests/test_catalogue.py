@@ -4,9 +4,9 @@ import pytest
 
 from conftest import login
 from emergency.core.models import AuditEvent, Division
-from emergency.resources import services_catalogue as svc
-from emergency.resources.models import MinimumStock, SupplyCategory, SupplyItem, Warehouse
-from emergency.resources.services import NotAllowed
+from emergency.resources.shared.services import NotAllowed
+from emergency.resources.stock import services as svc
+from emergency.resources.stock.models import MinimumStock, SupplyCategory, SupplyItem, Warehouse
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ from django.db import OperationalError, connection
 from django.utils import translation
 
 from emergency.accounts.models import User
-from emergency.resources import services
-from emergency.resources.models import Lot, StockMovement
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Lot, StockMovement
 
 THREADS = 50
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import login
 from emergency.core.models import AuditEvent
-from emergency.resources import services_teams
+from emergency.resources.teams import services as services_teams
 
 from .conftest import st_make_warehouse
 from .test_team_import_export import read_xlsx

@@ -13,9 +13,9 @@ from django.utils import translation
 from conftest import login
 from emergency.core.models import AuditEvent, ImportJob
 from emergency.core.tests.xlsx_files import upload
-from emergency.resources import services_teams
-from emergency.resources.imports import EquipmentImport
-from emergency.resources.models_teams import Equipment, EquipmentStatusLog
+from emergency.resources.teams import services as services_teams
+from emergency.resources.teams.imports import EquipmentImport
+from emergency.resources.teams.models import Equipment, EquipmentStatusLog
 
 from .conftest import st_make_warehouse, tm_make_team
 from .test_shelter_warehouse_registers import read_xlsx

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 
 from conftest import login
 from emergency.core.models import AuditEvent
-from emergency.resources import services_teams
-from emergency.resources.models_teams import Equipment, EquipmentStatusLog
-from emergency.resources.services import NotAllowed
+from emergency.resources.shared.services import NotAllowed
+from emergency.resources.teams import services as services_teams
+from emergency.resources.teams.models import Equipment, EquipmentStatusLog
 
 from .conftest import st_make_warehouse
 

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from conftest import login
 from emergency.core.models import AuditEvent, ImportJob
 from emergency.core.tests.xlsx_files import upload
-from emergency.resources import services_teams
-from emergency.resources.models_teams import Expert
-from emergency.resources.services import NotAllowed
+from emergency.resources.shared.services import NotAllowed
+from emergency.resources.teams import services as services_teams
+from emergency.resources.teams.models import Expert
 
 from .test_team_import_export import read_xlsx
 

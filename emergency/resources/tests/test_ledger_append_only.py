@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from emergency.resources import services
-from emergency.resources.models import Lot, StockMovement
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Lot, StockMovement
 
 D = Decimal
 

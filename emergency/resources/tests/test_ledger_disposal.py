@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 
 from conftest import make_user
 from emergency.core.roles import Role
-from emergency.resources import services
-from emergency.resources.models import Disposal, Lot, StockMovement
+from emergency.resources.shared.services import NotAllowed
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Disposal, Lot, StockMovement
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("st_english")
@@ -62,7 +63,7 @@ def test_it_refuses_approval_by_the_requester(bureau_officer, st_lot):
 
 def test_it_refuses_approval_outside_the_bureau(st_requested, st_lot, other_subdistrict_officer, department_clerk):
     for user in (other_subdistrict_officer, department_clerk):
-        with pytest.raises(services.NotAllowed):
+        with pytest.raises(NotAllowed):
             services.disposal_decide(acting_user=user, disposal=st_requested, approve=True)
     assert Disposal.objects.get(pk=st_requested.pk).state == "requested"
     assert Lot.objects.get(pk=st_lot.pk).balance == D(10)

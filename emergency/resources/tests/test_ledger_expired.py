@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from emergency.core.models import Division
-from emergency.resources import services
-from emergency.resources.models import Lot, SupplyCategory, SupplyItem, Warehouse
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Lot, SupplyCategory, SupplyItem, Warehouse
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from emergency.core.models import AuditEvent
-from emergency.resources import services
-from emergency.resources.models import Lot, StockMovement
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Lot, StockMovement
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("st_english")

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from emergency.resources import services
-from emergency.resources.models import Lot
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Lot
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("st_english")

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from emergency.resources import services
-from emergency.resources.models import Lot, StockMovement, Transfer
+from emergency.resources.shared.services import NotAllowed
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Lot, StockMovement, Transfer
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("st_english")
@@ -67,7 +68,7 @@ def test_only_the_destination_side_may_receive(st_sent, other_subdistrict_office
                                                st_item):
     _lot, transfer = st_sent
     for user in (other_subdistrict_officer, department_clerk):
-        with pytest.raises(services.NotAllowed):
+        with pytest.raises(NotAllowed):
             services.transfer_receive(acting_user=user, transfer=transfer)
     assert Transfer.objects.get(pk=transfer.pk).state == "in_transit"
     assert _stock(st_wh_a, st_item) == D(0)

@@ -14,7 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import login
-from emergency.resources import services, services_teams
+from emergency.resources.reserves import services as reserve_services
+from emergency.resources.shelters import services
+from emergency.resources.teams import services as services_teams
 
 from .conftest import sh_make_shelter, st_make_warehouse, tm_make_team
 
@@ -47,7 +49,7 @@ def _expert(user, name, *, available=True, **fields):
 
 
 def _agreement(user, number, item, quantity, *, warehouse=None, start=TODAY - DAY, end=TODAY + 30 * DAY):
-    return services_teams.reserve_create(
+    return reserve_services.reserve_create(
         acting_user=user, contract_number=number, supplier_name="某供应商", warehouse=warehouse, valid_from=start,
         valid_until=end, delivery_hours=6, contact_name="周经理", contact_phone="13600001111",
         lines=[{"item": item, "quantity": quantity}])

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import login, make_enterprise
 from emergency.lib.geo import haversine_m
-from emergency.resources import services
+from emergency.resources.shelters import services
 
 from .conftest import sh_make_shelter, st_make_warehouse
 
@@ -93,12 +93,12 @@ def test_warehouses_come_with_the_available_quantity_of_the_item(api, guangfu, w
 
 
 def test_agreement_reserves_are_listed_and_marked(api, guangfu, bureau_officer, st_item):
-    from emergency.resources import services_teams
+    from emergency.resources.reserves import services as reserve_services
 
     supplier = make_enterprise("丙商贸有限公司", 3, guangfu)
     type(supplier).objects.filter(pk=supplier.pk).update(latitude=30.005, longitude=110.005)
     today = datetime.date.today()
-    services_teams.reserve_create(
+    reserve_services.reserve_create(
         acting_user=bureau_officer, contract_number="XY-001", enterprise=supplier, supplier_name="丙商贸有限公司",
         valid_from=today - datetime.timedelta(days=1), valid_until=today + datetime.timedelta(days=30),
         delivery_hours=6, contact_name="孙经理", contact_phone="13500000000",
@@ -110,7 +110,7 @@ def test_agreement_reserves_are_listed_and_marked(api, guangfu, bureau_officer, 
 
 
 def test_teams_come_with_their_readiness(api, guangfu, bureau_officer):
-    from emergency.resources import services_teams
+    from emergency.resources.teams import services as services_teams
 
     team = services_teams.team_create(acting_user=bureau_officer, name="光复道应急小分队", kind="grassroots",
                                       owner_unit="光复道街道", division=guangfu, leader="周队长",
@@ -177,7 +177,8 @@ def test_it_is_open_to_the_users_of_the_resource_pages(client, request, guangfu,
 def test_the_sql_answers_nothing_to_users_outside_the_resource_roles(request, guangfu, bureau_officer, st_item,
                                                                      st_receive, persona):
     """Defence in depth: the raw SQL checks the caller itself, whatever view calls it."""
-    from emergency.resources import nearby_sql, selectors_map
+    from emergency.resources.map import nearby_sql
+    from emergency.resources.map import selectors as selectors_map
 
     sh_make_shelter(guangfu, "近处避难场所", user=bureau_officer, lat=30.001, lng=110.001)
     st_receive(_warehouse(guangfu, "近仓库", 30.002, 110.001), st_item, 5, "L1")

@@ -11,15 +11,15 @@ from django.core.exceptions import ValidationError
 
 from conftest import login
 from emergency.core.models import AuditEvent
-from emergency.resources import services_teams
-from emergency.resources.models_teams import ReserveAgreement, ReserveLine
-from emergency.resources.services import NotAllowed
+from emergency.resources.reserves import services as reserve_services
+from emergency.resources.reserves.models import ReserveAgreement, ReserveLine
+from emergency.resources.shared.services import NotAllowed
 
 DAY = datetime.date(2026, 7, 1)
 
 
 def _contract(user, number, item, quantity, *, start, end, enterprise=None, **extra):
-    return services_teams.reserve_create(
+    return reserve_services.reserve_create(
         acting_user=user, contract_number=number, enterprise=enterprise, supplier_name=extra.pop("supplier", ""),
         valid_from=start, valid_until=end, delivery_hours=extra.pop("hours", 6), contact_name="周经理",
         contact_phone="13600001111", lines=[{"item": item, "quantity": quantity, "capacity_note": "常备"}], **extra)
@@ -35,15 +35,15 @@ def test_agreement_quantity_counts_only_contracts_valid_on_the_day(bureau_office
     _contract(bureau_officer, "XY-NEW", st_item, "777", start=DAY + one_day, end=DAY + one_day * 10,
               supplier="未生效供应商")
     _contract(bureau_officer, "XY-OTHER", st_other_item, "5", start=DAY, end=DAY, supplier="床铺厂")
-    assert services_teams.agreement_quantity(st_item, on=DAY) == Decimal("150.5")
-    assert services_teams.agreement_quantity(st_item.pk, on=DAY + one_day) == Decimal("827.5")
-    assert services_teams.agreement_quantity(st_item, on=DAY - one_day) == Decimal("1099")
-    assert services_teams.agreement_quantity(st_other_item, on=DAY + one_day) == Decimal(0)
-    assert services_teams.agreement_quantities([st_item.pk, st_other_item.pk], on=DAY) == {
+    assert reserve_services.agreement_quantity(st_item, on=DAY) == Decimal("150.5")
+    assert reserve_services.agreement_quantity(st_item.pk, on=DAY + one_day) == Decimal("827.5")
+    assert reserve_services.agreement_quantity(st_item, on=DAY - one_day) == Decimal("1099")
+    assert reserve_services.agreement_quantity(st_other_item, on=DAY + one_day) == Decimal(0)
+    assert reserve_services.agreement_quantities([st_item.pk, st_other_item.pk], on=DAY) == {
         st_item.pk: Decimal("150.5"), st_other_item.pk: Decimal(5)}
     ReserveAgreement.objects.filter(contract_number="XY-2").update(archived_at=datetime.datetime(2026, 1, 1,
                                                                                                 tzinfo=datetime.UTC))
-    assert services_teams.agreement_quantity(st_item, on=DAY) == Decimal(100)
+    assert reserve_services.agreement_quantity(st_item, on=DAY) == Decimal(100)
 
 
 def test_nearby_agreement_lines_come_nearest_first_and_marked(bureau_officer, st_item, enterprise_a, enterprise_b):
@@ -52,7 +52,7 @@ def test_nearby_agreement_lines_come_nearest_first_and_marked(bureau_officer, st
     _contract(bureau_officer, "N-1", st_item, "10", start=DAY, end=DAY, enterprise=enterprise_b, hours=4)
     _contract(bureau_officer, "N-2", st_item, "20", start=DAY, end=DAY, enterprise=enterprise_a)
     _contract(bureau_officer, "N-3", st_item, "30", start=DAY, end=DAY, supplier="无位置供应商")
-    found = services_teams.agreement_lines_near(st_item, lat=39.151, lon=117.191, on=DAY)
+    found = reserve_services.agreement_lines_near(st_item, lat=39.151, lon=117.191, on=DAY)
     assert [r["contract_number"] for r in found] == ["N-2", "N-1"]
     assert all(r["kind"] == "agreement" for r in found) and found[0]["distance_m"] < found[1]["distance_m"]
     assert found[1]["delivery_hours"] == 4 and found[0]["supplier"] == enterprise_a.name

@@ -16,10 +16,10 @@ from conftest import login
 from emergency.core.models import AuditEvent, ImportJob
 from emergency.core.tests.xlsx_files import upload
 from emergency.lib.credit_code import complete
-from emergency.resources import services_teams
-from emergency.resources.imports import ReserveImport
-from emergency.resources.models import SupplyItem
-from emergency.resources.models_teams import ReserveAgreement, ReserveLine
+from emergency.resources.reserves import services as reserve_services
+from emergency.resources.reserves.imports import ReserveImport
+from emergency.resources.reserves.models import ReserveAgreement, ReserveLine
+from emergency.resources.stock.models import SupplyItem
 
 from .test_shelter_warehouse_registers import read_xlsx
 
@@ -45,7 +45,7 @@ def row(number: str, item="瓶装水", quantity=100, **over) -> list:
 def contract(user, number, lines, *, start=TODAY - DAY * 30, end=TODAY + DAY * 300, **extra):
     data = {"supplier_name": "某超市", "delivery_hours": 6, "contact_name": "周经理", "contact_phone": "13600001111",
             **extra}
-    return services_teams.reserve_create(
+    return reserve_services.reserve_create(
         acting_user=user, contract_number=number, valid_from=start, valid_until=end,
         lines=[{"item": item, "quantity": quantity, "capacity_note": note} for item, quantity, note in lines], **data)
 

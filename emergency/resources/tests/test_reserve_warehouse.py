@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from conftest import login, make_enterprise
 from emergency.core.models import AuditEvent
-from emergency.resources import services_teams
-from emergency.resources.models_teams import ReserveAgreement, ReserveLine
+from emergency.resources.reserves import services as reserve_services
+from emergency.resources.reserves.models import ReserveAgreement, ReserveLine
+from emergency.resources.shared.services import NotAllowed
 
 from .conftest import st_make_warehouse
 
@@ -39,7 +40,7 @@ def _warehouse(division, name, lat, lng):
 
 def _agreement(user, number, lines, *, warehouse=None, enterprise=None, start=TODAY - DAY, end=TODAY + 30 * DAY,
                hours=6):
-    return services_teams.reserve_create(
+    return reserve_services.reserve_create(
         acting_user=user, contract_number=number, supplier_name="" if enterprise else "某供应商",
         enterprise=enterprise, warehouse=warehouse, valid_from=start, valid_until=end, delivery_hours=hours,
         contact_name="周经理", contact_phone="13600001111",
@@ -122,7 +123,7 @@ def test_an_agreement_without_a_warehouse_stays_at_its_supplier(api, bureau_offi
     assert [(r["id"], r["stock_source"]) for r in rows] == [(wh.pk, "own+agreement"), (at_supplier.pk, "agreement")]
     assert rows[0]["available_quantity"]["total"] == 25.0
     assert rows[1]["delivery_hours"] == 4 and rows[1]["available_quantity"]["agreement"] == 300.0
-    near = services_teams.agreement_lines_near(st_item, lat=HERE[0], lon=HERE[1])
+    near = reserve_services.agreement_lines_near(st_item, lat=HERE[0], lon=HERE[1])
     assert [(r["contract_number"], r["counted_at"]) for r in near] == [("XY-WH", "warehouse"), ("XY-SUP", "supplier")]
 
 
@@ -223,14 +224,15 @@ def test_only_the_bureau_changes_where_a_reserve_is_counted(client, subdistrict_
         resp = client.post(f"/resources/teams/reserves/{agreement.pk}/warehouse/", {"warehouse": st_wh_a.pk})
         assert resp.status_code == 403
     assert ReserveAgreement.objects.get(pk=agreement.pk).warehouse_id is None
-    with pytest.raises(services_teams.NotAllowed):
-        services_teams.reserve_set_warehouse(acting_user=subdistrict_officer, agreement=agreement, warehouse=st_wh_a)
+    with pytest.raises(NotAllowed):
+        reserve_services.reserve_set_warehouse(acting_user=subdistrict_officer, agreement=agreement,
+                                               warehouse=st_wh_a)
 
 
 def test_the_demo_ties_agreements_to_demo_warehouses(db):
     from conftest import make_user
     from emergency.resources.demo import load_demo_resources
-    from emergency.resources.models import SupplyItem
+    from emergency.resources.stock.models import SupplyItem
 
     make_user("bureau_staff", "bureau_staff")
     counts = load_demo_resources()
@@ -239,7 +241,7 @@ def test_the_demo_ties_agreements_to_demo_warehouses(db):
     assert tied.count() == 2
     assert all(a.is_valid_on(TODAY) for a in ReserveAgreement.objects.all())
     # The district store holds water itself and under an agreement, and instant food only under the agreement.
-    from emergency.resources.selectors_map import NearbyQuery, nearby
+    from emergency.resources.map.selectors import NearbyQuery, nearby
 
     bureau = make_user("demo_reader", "bureau_staff")
     water = SupplyItem.objects.get(name="瓶装饮用水")

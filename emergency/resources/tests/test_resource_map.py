@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import login
-from emergency.resources import services
+from emergency.resources.shelters import services
 
 from .conftest import sh_make_shelter, st_make_warehouse
 
@@ -51,7 +51,7 @@ def test_the_shipped_shelters_are_on_the_map_marked_approximate(client, bureau_o
 
 
 def test_warehouses_and_teams_have_their_layers(client, guangfu, bureau_officer):
-    from emergency.resources import services_teams
+    from emergency.resources.teams import services as services_teams
 
     wh = st_make_warehouse(guangfu, "光复道街物资库")
     services_teams.team_create(acting_user=bureau_officer, name="光复道应急小分队", kind="grassroots",

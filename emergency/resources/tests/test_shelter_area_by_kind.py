@@ -11,7 +11,7 @@ import pytest
 from conftest import login
 from emergency.core import rules
 from emergency.core.models import Rule
-from emergency.resources import selectors_map, services
+from emergency.resources.shelters import selectors, services
 
 from .conftest import sh_make_shelter
 
@@ -44,10 +44,10 @@ def test_a_kind_override_applies_at_its_boundary_and_other_kinds_keep_the_genera
     fixed = sh_make_shelter(guangfu, "固定场所", area=area, user=bureau_officer, kind="fixed")
     emergency = sh_make_shelter(guangfu, "紧急场所", area=area, user=bureau_officer, kind="emergency")
     assert services.shelter_capacity(fixed) == places
-    assert selectors_map.shelter_numbers(fixed)["capacity"] == places
+    assert selectors.shelter_numbers(fixed)["capacity"] == places
     general = int(area / Decimal("1.5"))
     assert services.shelter_capacity(emergency) == general
-    assert selectors_map.shelter_numbers(emergency)["capacity"] == general
+    assert selectors.shelter_numbers(emergency)["capacity"] == general
 
 
 @pytest.mark.parametrize("bad", [{"fixed": "abc"}, {"fixed": 0}, {"fixed": -2}, ["fixed", 2], "2.0", {"fixed": None}])

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import login
-from emergency.resources import selectors_map, services
-from emergency.resources.models import Shelter
+from emergency.resources.shelters import selectors, services
+from emergency.resources.shelters.models import Shelter
 
 from .conftest import sh_make_shelter
 
@@ -21,14 +21,14 @@ def test_capacity_is_the_area_over_one_and_a_half_square_metres_rounded_down(gua
     shelter = sh_make_shelter(guangfu, area=area, user=bureau_officer)
     assert services.shelter_capacity(shelter) == places
     assert services.shelter_capacity(Shelter.objects.get(pk=shelter.pk)) == places
-    assert selectors_map.shelter_numbers(shelter)["capacity"] == places
+    assert selectors.shelter_numbers(shelter)["capacity"] == places
 
 
 def test_the_capacity_follows_the_rules_table(guangfu, bureau_officer, sh_area_rule):
     shelter = sh_make_shelter(guangfu, area=150, user=bureau_officer)
     sh_area_rule(2.0)
     assert services.shelter_capacity(shelter) == 75
-    assert selectors_map.shelter_numbers(shelter) == {"capacity": 75, "occupancy": 0, "available": 75}
+    assert selectors.shelter_numbers(shelter) == {"capacity": 75, "occupancy": 0, "available": 75}
 
 
 def test_the_list_page_shows_the_computed_numbers_and_follows_the_rule(client, sh_open_a, bureau_officer,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emergency.resources.services import capacity_from_area
+from emergency.resources.shelters.services import capacity_from_area
 
 PROPERTY = settings(max_examples=150, derandomize=True, deadline=None, database=None)
 

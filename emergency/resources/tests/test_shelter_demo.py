@@ -6,7 +6,8 @@ from __future__ import annotations
 from conftest import make_user
 from emergency.core.models import Division
 from emergency.resources.demo import load_demo_resources
-from emergency.resources.models import Lot, Shelter, StockMovement, Warehouse
+from emergency.resources.shelters.models import Shelter
+from emergency.resources.stock.models import Lot, StockMovement, Warehouse
 
 
 def test_every_subdistrict_gets_a_shelter_and_the_synthetic_ones_are_flagged(db):
@@ -25,7 +26,7 @@ def test_every_subdistrict_gets_a_shelter_and_the_synthetic_ones_are_flagged(db)
 
 
 def test_the_demo_has_a_stock_document_in_each_state_a_desk_sees(db):
-    from emergency.resources.models_documents import StockDocument
+    from emergency.resources.stock.models import StockDocument
 
     make_user("bureau_staff", "bureau_staff")
     make_user("bureau_admin", "bureau_admin")

@@ -7,8 +7,9 @@ import pytest
 
 from conftest import login
 from emergency.core.models import AuditEvent
-from emergency.resources import services
-from emergency.resources.models import Shelter, ShelterStay
+from emergency.resources.shared.services import NotAllowed
+from emergency.resources.shelters import services
+from emergency.resources.shelters.models import Shelter, ShelterStay
 
 from .conftest import sh_make_shelter
 
@@ -24,7 +25,7 @@ def test_the_bureau_opens_a_shelter_and_it_is_audited(sh_shelter_a, bureau_offic
 @pytest.mark.parametrize("persona", ["department_clerk", "other_subdistrict_officer", "expert"])
 def test_it_refuses_to_let_an_unauthorised_user_open_a_shelter(request, sh_shelter_a, persona):
     user = request.getfixturevalue(persona)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.shelter_open(acting_user=user, shelter=sh_shelter_a)
     assert Shelter.objects.get(pk=sh_shelter_a.pk).status == "standby"
     assert not AuditEvent.objects.filter(object_type="resources.Shelter", event_type="update").exists()
@@ -40,7 +41,7 @@ def test_a_subdistrict_user_opens_and_checks_in_at_its_own_shelter(sh_shelter_a,
 def test_a_subdistrict_user_cannot_check_in_at_another_subdistricts_shelter(sh_shelter_b, bureau_officer,
                                                                             subdistrict_officer):
     services.shelter_open(acting_user=bureau_officer, shelter=sh_shelter_b)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.shelter_check_in(acting_user=subdistrict_officer, shelter=sh_shelter_b, head_name="张三", people=1)
     assert ShelterStay.objects.count() == 0
 
@@ -73,7 +74,7 @@ def test_a_subdistrict_user_does_not_see_who_stays_in_another_subdistricts_shelt
 
 
 def test_a_subdistrict_user_creates_shelters_only_in_its_subdistrict(client, guangfu, wanghai, subdistrict_officer):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         sh_make_shelter(wanghai, "越界避难场所", user=subdistrict_officer)
     login(client, subdistrict_officer)
     form = client.get("/resources/shelters/new/").content.decode()

@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from emergency.core.models import AuditEvent
-from emergency.resources import selectors_map, services
-from emergency.resources.models import Shelter, ShelterStay
+from emergency.resources.shelters import selectors, services
+from emergency.resources.shelters.models import Shelter, ShelterStay
 
 
 def _numbers(shelter):
-    return selectors_map.shelter_numbers(shelter)
+    return selectors.shelter_numbers(shelter)
 
 
 def _status(shelter) -> str:

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import login
-from emergency.resources import services
-from emergency.resources.models import Shelter, ShelterStay
+from emergency.resources.shelters import services
+from emergency.resources.shelters.models import Shelter, ShelterStay
 
 from .conftest import sh_make_shelter
 

@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 from conftest import login
 from emergency.core.models import AuditEvent, Division, ImportJob
 from emergency.core.tests.xlsx_files import upload
-from emergency.resources import services
-from emergency.resources.imports import ShelterImport
-from emergency.resources.models import Shelter, Warehouse
 from emergency.resources.reference import SHELTERS as SHIPPED
+from emergency.resources.shelters import services
+from emergency.resources.shelters.imports import ShelterImport
+from emergency.resources.shelters.models import Shelter
+from emergency.resources.stock.models import Warehouse
 
 from .conftest import sh_make_shelter, st_make_warehouse
 

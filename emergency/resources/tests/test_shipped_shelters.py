@@ -5,8 +5,8 @@ import json
 from django.conf import settings
 
 from emergency.lib.geo import point_in_geometry
-from emergency.resources.models import Shelter
 from emergency.resources.reference import SHELTERS
+from emergency.resources.shelters.models import Shelter
 
 
 def test_the_named_shelters_are_shipped_inside_the_district_and_marked_approximate(db):

@@ -14,8 +14,9 @@ from django.utils import timezone
 from conftest import login
 from emergency.core import scheduler
 from emergency.core.models import Notification
-from emergency.resources import selectors_stock, services
-from emergency.resources.models import MinimumStock
+from emergency.resources.stock import selectors as selectors_stock
+from emergency.resources.stock import services
+from emergency.resources.stock.models import MinimumStock
 from emergency.resources.tasks import send_stock_alert_reminders
 
 from .conftest import st_make_warehouse

@@ -14,9 +14,8 @@ from django.urls import reverse
 from conftest import login, make_user
 from emergency.core.models import AuditEvent
 from emergency.core.roles import Role
-from emergency.resources import services_documents as docs
-from emergency.resources.models import Lot, StockMovement, Transfer, Warehouse
-from emergency.resources.models_documents import StockDocument
+from emergency.resources.stock import services as docs
+from emergency.resources.stock.models import Lot, StockDocument, StockMovement, Transfer, Warehouse
 
 from .conftest import st_make_warehouse
 
@@ -83,7 +82,7 @@ def test_a_shortfall_at_execution_is_a_message_and_changes_nothing(client, burea
     doc = docs.document_create(acting_user=bureau_officer, kind="issue", warehouse=st_wh_a, reason="shelter",
                                lines=[{"item": st_item, "quantity": 4}])
     docs.document_approve(acting_user=approver, document=doc)
-    from emergency.resources import services
+    from emergency.resources.stock import services
 
     services.stock_issue(acting_user=bureau_officer, warehouse=st_wh_a, item=st_item, quantity=3, reason="incident")
     login(client, bureau_officer)

@@ -6,9 +6,16 @@ from django.core.exceptions import ValidationError
 from conftest import make_user
 from emergency.core.models import Division
 from emergency.core.roles import Role
-from emergency.resources import services
-from emergency.resources import services_documents as docs
-from emergency.resources.models import Lot, StockDocument, SupplyCategory, SupplyItem, Transfer, Warehouse
+from emergency.resources.stock import services
+from emergency.resources.stock import services as docs
+from emergency.resources.stock.models import (
+    Lot,
+    StockDocument,
+    SupplyCategory,
+    SupplyItem,
+    Transfer,
+    Warehouse,
+)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from conftest import login
 from emergency.core.models import AuditEvent
-from emergency.resources import services
+from emergency.resources.stock import services
 
 pytestmark = pytest.mark.usefixtures("st_english_pages")
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import login
-from emergency.resources import services
-from emergency.resources.models import Disposal, Lot, StockMovement, Transfer
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Disposal, Lot, StockMovement, Transfer
 
 pytestmark = pytest.mark.usefixtures("st_english_pages")
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from conftest import login
 from emergency.core.models import AuditEvent
-from emergency.resources.models import MinimumStock, Warehouse
+from emergency.resources.stock.models import MinimumStock, Warehouse
 
 from .conftest import st_make_warehouse
 

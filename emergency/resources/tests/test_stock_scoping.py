@@ -8,29 +8,30 @@ from decimal import Decimal
 import pytest
 
 from emergency.core.scoping import scope_queryset
-from emergency.resources import services
-from emergency.resources.models import Lot, StockMovement, Warehouse
+from emergency.resources.shared.services import NotAllowed, may_manage
+from emergency.resources.stock import services
+from emergency.resources.stock.models import Lot, StockMovement, Warehouse
 
 D = Decimal
 
 
 def test_the_bureau_manages_every_warehouse(bureau_officer, st_district_wh, st_wh_a, st_wh_b):
-    assert all(services.may_manage(bureau_officer, wh) for wh in (st_district_wh, st_wh_a, st_wh_b))
+    assert all(may_manage(bureau_officer, wh) for wh in (st_district_wh, st_wh_a, st_wh_b))
 
 
 def test_a_subdistrict_user_manages_only_their_subdistricts_warehouses(
         subdistrict_officer, st_district_wh, st_wh_a, st_wh_b, st_item, st_receive, community_a):
     community_wh = Warehouse.objects.create(name="社区库", level="community", division=community_a, address="x",
                                             latitude=39.1, longitude=117.2, keeper="k", keeper_phone="1")
-    assert services.may_manage(subdistrict_officer, st_wh_a)
-    assert services.may_manage(subdistrict_officer, community_wh)
-    assert not services.may_manage(subdistrict_officer, st_wh_b)
-    assert not services.may_manage(subdistrict_officer, st_district_wh)
+    assert may_manage(subdistrict_officer, st_wh_a)
+    assert may_manage(subdistrict_officer, community_wh)
+    assert not may_manage(subdistrict_officer, st_wh_b)
+    assert not may_manage(subdistrict_officer, st_district_wh)
 
     lot_b = st_receive(st_wh_b, st_item, 10, "B")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.stock_issue_lot(acting_user=subdistrict_officer, lot=lot_b, quantity=1, reason="incident")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.stock_receive(acting_user=subdistrict_officer, warehouse=st_wh_b, item=st_item, quantity=1,
                                reason="donation", lot_number="X")
     assert Lot.objects.get(pk=lot_b.pk).balance == D(10)
@@ -38,9 +39,9 @@ def test_a_subdistrict_user_manages_only_their_subdistricts_warehouses(
 
 
 def test_a_department_user_manages_no_warehouse(department_clerk, st_district_wh, st_wh_a, st_item, st_receive):
-    assert not services.may_manage(department_clerk, st_district_wh)
+    assert not may_manage(department_clerk, st_district_wh)
     lot = st_receive(st_wh_a, st_item, 10, "A")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.stock_adjust(acting_user=department_clerk, lot=lot, quantity=1, reason="lost", note="x")
     assert lot.movements.count() == 1
 
@@ -60,9 +61,9 @@ def test_warehouse_create_by_the_bureau_anywhere_and_a_subdistrict_in_its_area(
     services.warehouse_create(acting_user=bureau_officer, name="区库", division=district, **{**data,
                                                                                            "level": "district"})
     services.warehouse_create(acting_user=subdistrict_officer, name="光复道库", division=guangfu, **data)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.warehouse_create(acting_user=subdistrict_officer, name="望海楼库", division=wanghai, **data)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.warehouse_create(acting_user=department_clerk, name="部门库", division=district, **data)
     assert sorted(Warehouse.objects.values_list("name", flat=True)) == ["光复道库", "区库"]
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import login
-from emergency.resources import services_teams
-from emergency.resources.models_teams import Equipment, Expert, RescueTeam, ReserveAgreement
+from emergency.resources.reserves.models import ReserveAgreement
+from emergency.resources.teams import services as services_teams
+from emergency.resources.teams.models import Equipment, Expert, RescueTeam
 
 GARBAGE = ["", "'; DROP TABLE x;--", "\x00", "９９", "-1", "1e309", "null", "<script>", "x" * 5000, "2026-02-30"]
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from conftest import login
 from emergency.core.models import AuditEvent, ImportJob
 from emergency.core.tests.xlsx_files import upload
-from emergency.resources.models_teams import RescueTeam
+from emergency.resources.teams.models import RescueTeam
 
 with translation.override("zh-hans"):
     STANDBY_ZH = str(RescueTeam.Readiness.STANDBY.label)

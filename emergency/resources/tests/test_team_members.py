@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from conftest import login
 from emergency.core.models import AuditEvent
-from emergency.resources import services_teams
-from emergency.resources.models_teams import CERTIFICATE_WARNING_DAYS, TeamMember
-from emergency.resources.services import NotAllowed
+from emergency.resources.shared.services import NotAllowed
+from emergency.resources.teams import services as services_teams
+from emergency.resources.teams.models import CERTIFICATE_WARNING_DAYS, TeamMember
 
 TODAY = datetime.date(2026, 6, 1)
 

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import login
-from emergency.resources import services_teams
+from emergency.resources.reserves import services as reserve_services
+from emergency.resources.teams import services as services_teams
 
 from .conftest import tm_make_team
 
@@ -28,7 +29,7 @@ def add_rows(bureau_officer, guangfu, wanghai, st_item):
             services_teams.equipment_create(acting_user=bureau_officer, name=f"装备{i}", quantity=1, team=team)
             services_teams.expert_create(acting_user=bureau_officer, name=f"专家{i}", field_earthquake=True,
                                          phone=f"1390000{i:04d}")
-            services_teams.reserve_create(
+            reserve_services.reserve_create(
                 acting_user=bureau_officer, contract_number=f"C-{i}", supplier_name=f"供应商{i}",
                 valid_from=datetime.date(2026, 1, 1), valid_until=datetime.date(2026, 12, 31), delivery_hours=6,
                 contact_name="周", contact_phone="13600000000", lines=[{"item": st_item, "quantity": 5}])

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 
 from conftest import login
 from emergency.core.models import AuditEvent
-from emergency.resources import services_teams
-from emergency.resources.models_teams import RescueTeam
-from emergency.resources.services import NotAllowed
+from emergency.resources.shared.services import NotAllowed
+from emergency.resources.teams import services as services_teams
+from emergency.resources.teams.models import RescueTeam
 
 
 def test_a_new_team_is_on_standby_and_a_change_is_audited(tm_team_a, subdistrict_officer):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import login
-from emergency.resources.models_teams import RescueTeam
+from emergency.resources.teams.models import RescueTeam
 
 LISTS = ["/resources/teams/", "/resources/teams/experts/", "/resources/teams/equipment/",
          "/resources/teams/reserves/", "/resources/teams/export.xlsx", "/resources/teams/experts/export.xlsx",

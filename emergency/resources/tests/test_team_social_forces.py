@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from conftest import login
 from emergency.core.models import AuditEvent
-from emergency.resources import services_teams
-from emergency.resources.models_teams import SocialForceRecord
+from emergency.resources.teams import services as services_teams
+from emergency.resources.teams.models import SocialForceRecord
 
 
 def test_a_social_force_records_training_and_drills_on_its_page(client, subdistrict_officer, tm_social_a):

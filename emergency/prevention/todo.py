@@ -1,0 +1,60 @@
+"""Dual prevention's to-dos on the home page (registered by apps.PreventionConfig).
+
+An enterprise: its hidden hazards to register, being rectified and awaiting acceptance, and the inspections
+open today; a regulator: the hazards awaiting acceptance in its area (a regulator may accept) and, for the
+bureau, the major hazards under listed supervision; everyone the overdue ones. One aggregate query for the
+hazards and one for the inspections (plus scoping's), however many rows there are."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from emergency.core import scoping
+from emergency.core.registry import TodoEntry
+from emergency.core.roles import BUREAU_ROLES, Role
+
+from .models import HiddenHazard, InspectionTask
+
+State = HiddenHazard.State
+
+
+def prevention_todos(user) -> list[TodoEntry]:
+    if not scoping.may_read(user, HiddenHazard):
+        return []
+    hazards = scoping.scope_queryset(user, HiddenHazard.objects.filter(archived_at__isnull=True))
+    counts = hazards.aggregate(
+        identified=Count("pk", filter=Q(state=State.IDENTIFIED), distinct=True),
+        rectifying=Count("pk", filter=Q(state=State.RECTIFYING), distinct=True),
+        acceptance=Count("pk", filter=Q(state=State.ACCEPTANCE), distinct=True),
+        overdue=Count("pk", filter=Q(overdue=True) & ~Q(state=State.CLOSED), distinct=True),
+        listed=Count("pk", filter=Q(listed_supervision=True) & ~Q(state=State.CLOSED), distinct=True),
+    )
+    url = reverse("prevention:hazard_list")
+    entries = []
+    if user.role == Role.ENTERPRISE:
+        entries += [
+            TodoEntry(_("Hidden hazards to register"), counts["identified"], f"{url}?state=identified", "info"),
+            TodoEntry(_("Hidden hazards being rectified"), counts["rectifying"], f"{url}?state=rectifying", "info"),
+        ]
+    entries += [
+        TodoEntry(_("Hidden hazards awaiting acceptance"), counts["acceptance"], f"{url}?state=acceptance", "warning"),
+        TodoEntry(_("Overdue hidden hazards"), counts["overdue"], f"{url}?overdue=yes", "danger"),
+    ]
+    if user.role in BUREAU_ROLES:
+        entries.append(TodoEntry(_("Major hidden hazards under listed supervision"), counts["listed"],
+                                 f"{url}?listed_supervision=yes", "warning"))
+    if user.role == Role.ENTERPRISE:
+        # The windows open now or opening later today that nobody has checked yet: the enterprise's own rounds.
+        now = timezone.now()
+        end_of_day = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.max))
+        open_today = scoping.scope_queryset(user, InspectionTask.objects.filter(
+            archived_at__isnull=True, state=InspectionTask.State.PENDING, due_from__lte=end_of_day,
+            due_until__gt=now)).count()
+        entries.append(TodoEntry(_("Inspections to do today"), open_today, reverse("prevention:risk_point_list"),
+                                 "info"))
+    return entries

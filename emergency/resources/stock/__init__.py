@@ -1,0 +1,1 @@
+"""Supplies: the catalogue, warehouses, the stock ledger and the stock documents."""

@@ -1,0 +1,1 @@
+"""Rescue teams (with members and the social-force archive), experts and equipment."""
