@@ -113,7 +113,10 @@ def requests_for(pattern: Pattern, row: Row, ds, persona: str) -> list[tuple[str
 def answer(resp):
     """The status code; LOGIN for a redirect to the login page; a 500 names its exception."""
     if hasattr(resp, "streaming_content"):
-        resp.close()
+        # Read it through the test client's wrapper, which closes the response with Django's
+        # close_old_connections disconnected; resp.close() alone would close the test's database
+        # connection on PostgreSQL (an open transaction is "obsolete" to it) and fail every later request.
+        b"".join(resp.streaming_content)
     if resp.status_code == 302 and resp["Location"].startswith(resolve_url(settings.LOGIN_URL)):
         return LOGIN
     if resp.status_code >= 500 and getattr(resp, "exc_info", None):

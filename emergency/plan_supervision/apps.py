@@ -4,6 +4,15 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _reads_the_plan(user) -> bool:
+    """The link shows to whoever the pages let in: the Plan's readers (scopes.py)."""
+    from emergency.core import scoping
+
+    from .models import Plan
+
+    return scoping.may_read(user, Plan)
+
+
 class PlanSupervisionConfig(AppConfig):
     name = "emergency.plan_supervision"
     label = "plan_supervision"
@@ -11,13 +20,11 @@ class PlanSupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from emergency.core import registry
-        from emergency.core.roles import GOVERNMENT_ROLES
 
         from . import demo, scopes  # noqa: F401
 
-        # GOVERNMENT_ROLES is the plan pages' PLAN_ROLES (views.py): the bureau, departments and subdistricts.
         registry.register_nav(registry.NavEntry("plans", _("Plan supervision"), "plans:list", order=100,
-                                                roles=GOVERNMENT_ROLES))
+                                                allowed=_reads_the_plan))
         registry.register_demo(registry.DemoLoader(
             "plan_supervision.plan", "emergency.plan_supervision.demo.load_demo_plan", order=100,
             accounts=demo.USERNAMES))

@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _reads_resources(user) -> bool:
+    from emergency.core import scoping
+
+    from .shelters.models import Shelter
+
+    return scoping.may_read(user, Shelter)
+
+
 class ResourcesConfig(AppConfig):
     name = "emergency.resources"
     label = "resources"
@@ -11,14 +19,13 @@ class ResourcesConfig(AppConfig):
         # What resources plugs into the platform (issue 10 §2). Dotted paths, so that moving a module within the
         # app changes only its string here.
         from emergency.core import registry
-        from emergency.core.roles import GOVERNMENT_ROLES
         from emergency.core.rules import RuleDefault, Schema, above_zero, mapping_of
 
         from . import scopes, tasks  # noqa: F401 - scoping rules; the stock reminder's schedule entry
 
-        # GOVERNMENT_ROLES is access.RESOURCE_ROLES: the bureau, departments and subdistricts read resources.
+        # The link shows to whoever the map page lets in (access.map_required: the shelters' readers).
         registry.register_nav(registry.NavEntry("resources", _("Emergency resources"), "resources:map", order=400,
-                                                roles=GOVERNMENT_ROLES))
+                                                allowed=_reads_resources))
         registry.register_api_urls("resources/", "emergency.resources.api")
         registry.register_demo(registry.DemoLoader("resources.stock_and_shelters",
                                                    "emergency.resources.demo.load_demo_resources", order=300))

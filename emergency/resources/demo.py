@@ -15,7 +15,7 @@ from django.db import transaction
 from emergency.accounts.models import User
 from emergency.core.models import Division
 
-from .reserves import services as services_teams
+from .reserves import services as reserve_services
 from .shelters import services
 from .shelters.models import Shelter
 from .stock import services as stock_services
@@ -158,7 +158,7 @@ def _load_agreements(bureau, items: dict[str, SupplyItem], today: datetime.date)
         warehouse = (Warehouse.objects.filter(name=warehouse_name, archived_at__isnull=True).first()
                      if warehouse_name else None)
         enterprise = supplier if warehouse_name is None else None  # placed at the enterprise: named after it
-        services_teams.reserve_create(
+        reserve_services.reserve_create(
             acting_user=bureau, contract_number=number, supplier_name="" if enterprise else name,
             warehouse=warehouse, enterprise=enterprise, valid_from=today - datetime.timedelta(days=30),
             valid_until=today + datetime.timedelta(days=365), delivery_hours=hours, contact_name="联系人（虚构）",

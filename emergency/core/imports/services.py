@@ -51,7 +51,7 @@ Status = ImportJob.Status
 
 # Reading the file -------------------------------------------------------------------------------
 # Memory while reading is bounded by what is kept: at most MAX_ROWS rows of the columns the header maps,
-# plus the shared strings those cells use (lib/xlsx_reader.py; benchmarks/import_memory.py measures it).
+# plus the shared strings those cells use (lib/xlsx_reader/; benchmarks/import_memory.py measures it).
 
 @dataclass
 class Sheet:

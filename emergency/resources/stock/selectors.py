@@ -1,7 +1,7 @@
 """Reading the stock ledger: warehouses, stock per item with its lots, the movement ledger, alerts.
 
-Every business user reads every warehouse (resources are district-wide); who may *change* stock is
-`shared.services.may_manage`.
+Every reader of resources reads every warehouse (resources are district-wide, resources/scopes.py); who may
+*change* stock is the access model's `can_write` (`shared.services.may_manage`).
 """
 
 from __future__ import annotations

@@ -226,7 +226,7 @@ class Equipment(BaseModel):
 
     @property
     def division(self):
-        """The holder's division: what decides who manages the equipment (shared.services.may_manage)."""
+        """The holder's division: what decides who manages the equipment (resources/scopes.py)."""
         return self.holder.division
 
     @property

@@ -1,7 +1,7 @@
 """Writes for teams, members, social-force records, experts and equipment, and who may make them.
 
 Who may write: the bureau everything; a subdistrict user the teams (and their equipment) whose division lies in
-their subdistrict (the same rule as shared.services.may_manage); experts are the bureau's.
+their subdistrict (core.scoping.can_write, declared in resources/scopes.py); experts are the bureau's.
 Every change is audited in the same transaction. Readiness and equipment status move through core.lifecycle
 (the true before and after value in the audit, the history user on a team); equipment also keeps its
 EquipmentStatusLog row, written in the same transaction.
