@@ -48,7 +48,26 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class ApiToken(models.Model):
+class IssuedSecret(models.Model):
+    """What an API token and a TOTP enrolment code share: issued at a time, expiring at another, stored
+    hashed (each names its own hash field: an API key and an enrolment code are different secrets)."""
+
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user.username} #{self.pk}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class ApiToken(IssuedSecret):
     """A machine client's credential (`Authorization: Token <key>`).
 
     Only the SHA-256 of the key is stored, so a copy of the database holds no usable key: the key is
@@ -59,25 +78,15 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires at"))
     otp_verified = models.BooleanField(_("issued after the second factor"), default=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(IssuedSecret.Meta):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
-    def __str__(self) -> str:
-        return f"{self.user.username} #{self.pk}"
 
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
-
-class OtpEnrolmentCode(models.Model):
+class OtpEnrolmentCode(IssuedSecret):
     """A one-time code the security administrator hands to an account's owner out of band.
 
     Enrolling a TOTP device needs it, so whoever knows the initial password (the system administrator
@@ -89,14 +98,8 @@ class OtpEnrolmentCode(models.Model):
     code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
     issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("issued by"))
-    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(IssuedSecret.Meta):
         verbose_name = _("two-factor enrolment code")
         verbose_name_plural = _("two-factor enrolment codes")
-
-    def __str__(self) -> str:
-        return f"{self.user.username} #{self.pk}"

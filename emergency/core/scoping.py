@@ -301,6 +301,23 @@ def _unsaved_in_jurisdiction(spec: ScopeSpec, user, obj) -> bool:
     return False
 
 
+def writable_queryset(user, qs: QuerySet) -> QuerySet:
+    """The rows of `qs` the user may change (`can_write` for a whole list): the pickers of a form, a to-do
+    count of what is the user's to handle. Reading a district-wide register does not make its rows writable."""
+    if _is_system(user) or (user is not None and user.is_authenticated and user.role in BUREAU_ROLES):
+        return qs
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    spec = spec_for(qs.model)
+    if user.role not in spec.writers or user.role not in spec.readers:
+        return qs.none()
+    q = _jurisdiction_q(spec, user)
+    qs = qs if q is None else qs.filter(q)
+    if spec.division == "" and user.division_id:
+        qs = qs.exclude(pk=user.division_id)  # the jurisdiction's own division is reference data
+    return qs
+
+
 def require_write(user, obj: models.Model, message=None) -> None:
     """Services call this before changing `obj`: the refusal does not depend on the view having checked."""
     if not can_write(user, obj):

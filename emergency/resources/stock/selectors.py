@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from emergency.core.filters import parse_id
 from emergency.core.rules import rule_value
-from emergency.core.scoping import scope_queryset
+from emergency.core.scoping import scope_queryset, writable_queryset
 
 from .models import Disposal, Lot, MinimumStock, StockDocument, StockMovement, Transfer, Warehouse
 
@@ -152,16 +152,10 @@ def expiring_lots(*, today: datetime.date, user=None, days: int | None = None) -
 
 
 def managed_warehouses(user) -> QuerySet[Warehouse]:
-    """The warehouses `may_manage` lets this user change (and put equipment in, or count agreement reserves
-    at): all for the bureau, their subdistrict's for a subdistrict user, none for anyone else."""
-    from emergency.core.roles import BUREAU_ROLES, Role
-
-    qs = Warehouse.objects.filter(archived_at__isnull=True)
-    if user.role in BUREAU_ROLES:
-        return qs
-    if user.role == Role.SUBDISTRICT and user.division_id:
-        return qs.filter(division__path__startswith=user.division.path)
-    return qs.none()
+    """The warehouses the user may change (and put equipment in, or count agreement reserves at): the access
+    model's answer (`scoping.writable_queryset`): all for the bureau, their subdistrict's for a subdistrict
+    user, none for anyone else."""
+    return writable_queryset(user, Warehouse.objects.filter(archived_at__isnull=True))
 
 
 def document_list(*, kind: str = "", state: str = "", warehouse=None):

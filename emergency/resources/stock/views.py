@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from emergency.core import scoping
 from emergency.core.filters import parse_id
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
-from emergency.core.roles import BUREAU_ROLES, Role
+from emergency.core.roles import BUREAU_ROLES
 from emergency.core.scoping import scope_queryset
 
 from ..access import stock_required
@@ -271,7 +272,8 @@ def stock_alerts(request):
 
 
 def _may_create(user) -> bool:
-    return user.role in BUREAU_ROLES or (user.role == Role.SUBDISTRICT and user.division_id is not None)
+    """A writer of warehouses (scopes.py) with a jurisdiction to put one in."""
+    return scoping.may_create(user, Warehouse) and (user.role in BUREAU_ROLES or user.division_id is not None)
 
 
 def _creatable_divisions(user):
