@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -170,6 +171,7 @@ def check_rows(spec: ImportSpec, mapping: dict[int, str], body, user, *,
                         "value": key, "line": first_line[key]})
                 if key:
                     first_line[key] = line
+            _refuse_control_characters(spec, values)
             cleaned = spec.clean_row(values, context)
         except (RowError, ValidationError) as exc:
             result.errors.append({"line": line, "reason": reason_of(exc)})
@@ -180,6 +182,19 @@ def check_rows(spec: ImportSpec, mapping: dict[int, str], body, user, *,
         if progress is not None:
             progress(done)
     return result
+
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # core.validators' set
+
+
+def _refuse_control_characters(spec, values: dict) -> None:
+    """A text cell with an invisible control character is a row error, as it is in every form and API field
+    (core.validators): it would be stored, then break the .xlsx/.docx exports that carry it."""
+    labels = {c.key: str(c.label) for c in spec.columns}
+    bad = [labels.get(key, key) for key, value in values.items()
+           if isinstance(value, str) and CONTROL_CHARACTER.search(value)]
+    if bad:
+        raise RowError(_("Remove the invisible control character from %(columns)s.") % {"columns": "、".join(bad)})
 
 
 # Progress ---------------------------------------------------------------------------------------

@@ -230,3 +230,13 @@ def test_an_unknown_register_is_not_found(client, subdistrict_officer):
     login(client, subdistrict_officer)
     assert client.get("/imports/nonsense/new/").status_code == 404
     assert client.get("/imports/nonsense/template.xlsx").status_code == 404
+
+
+def test_a_control_character_in_a_cell_is_a_row_error_with_its_line(client, subdistrict_officer):
+    """DEL (U+007F) is legal XML, so it survives the reader; it is refused as in every form and API field."""
+    login(client, subdistrict_officer)
+    job = _upload(client, [community("120105001901", "好社区"), community("120105001902", "坏\x7f社区")])
+    assert job.status == ImportJob.Status.INVALID
+    assert [e["line"] for e in job.errors] == [3]
+    assert "不可见的控制字符" in job.errors[0]["reason"] or "control character" in job.errors[0]["reason"]
+    assert not Division.objects.filter(code__in=["120105001901", "120105001902"]).exists()
