@@ -165,7 +165,7 @@ def test_every_pattern_has_an_expectation_and_every_expectation_a_pattern():
         "\n  ".join(stale)
 
 
-# Budget, measured on SQLite: one persona is 331 requests (257 GET, 74 POST) and 2.4–3.4k queries (anonymous: 230),
+# Budget, measured on SQLite: one persona is 331 requests (257 GET, 74 POST) plus a POST to every page refused to it and 2.4–3.4k queries (anonymous: 230),
 # 3–7 s on a busy 2-CPU machine, plus about 1 s to build the dataset; the whole file 40–65 s with the migrations.
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_persona_matrix(persona, db, client, request, settings, tmp_path):
@@ -204,6 +204,18 @@ def test_persona_matrix(persona, db, client, request, settings, tmp_path):
                     actual[pattern.key][f"POST {variant}".strip()] = got
                 if got != want:
                     mismatches.append((pattern.key, variant, row.method, want, got, url))
+                if row.method == "GET" and want in REFUSALS:
+                    # A page refused to this persona must refuse a POST too (a form page that checked only
+                    # its GET would let the write through); 405 is a refusal as well.
+                    session = session_key(client)
+                    with transaction.atomic():
+                        resp = client.post(url, {})
+                        transaction.set_rollback(True)
+                    got_post = answer(resp)
+                    if user is not None and session_key(client) != session:
+                        login(client, user)
+                    if got_post not in REFUSALS | {405}:
+                        mismatches.append((pattern.key, variant, "POST", "refused", got_post, url))
     elapsed = time.perf_counter() - started
     if os.environ.get("PERSONA_MATRIX_DUMP"):
         path = Path(os.environ["PERSONA_MATRIX_DUMP"])
