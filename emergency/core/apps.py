@@ -35,5 +35,8 @@ class CoreConfig(AppConfig):
         ):
             registry.register_nav(entry)
 
+        # Unread notifications head the workbench's list; the domains' to-dos and panels follow.
+        registry.register_todo("emergency.core.notifications.unread_todos")
+
         # The synthetic communities and grids: after the accounts (their audit rows name the bureau admin).
         registry.register_demo(registry.DemoLoader("core.divisions", demo.load_divisions, order=30, base=True))

@@ -83,3 +83,13 @@ def notification_mark_read(*, user, notification: Notification) -> None:
     if notification.recipient_id == user.pk and notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+
+
+def unread_todos(user) -> list:
+    """The workbench's entry for unread notifications (core's own to-do provider)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from .registry import TodoEntry
+
+    return [TodoEntry(_("Unread notifications"), unread_count(user), reverse("core:notification_list"), "info")]

@@ -208,3 +208,45 @@ def todos_for(user) -> list[TodoEntry]:
     if not can_see_business(user):
         return []
     return [entry for provider in todo_providers() for entry in provider(user) if entry.count > 0]
+
+
+# --- workbench panels ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One line of a panel: a label, a figure (a count, or a percentage with `percent=True`), and where the
+    figure's records are listed."""
+
+    label: Any
+    value: float
+    url: str = ""
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A figure of the district picture on the workbench (hazards by level, overdue by subdistrict, plan
+    completion…): a title, its rows, and the page that shows the whole picture."""
+
+    key: str
+    title: Any
+    rows: tuple[PanelRow, ...]
+    url: str = ""
+    empty: Any = ""
+
+
+PanelProvider = Callable[[Any], list[Panel]]
+_PANELS: list[PanelProvider | str] = []
+
+
+def register_panel(provider: PanelProvider | str) -> None:
+    """A provider returns the panels it shows this user (usually the bureau's district picture), from a
+    bounded number of aggregate queries, through `scoping`; [] for a user it does not serve."""
+    if provider not in _PANELS:
+        _PANELS.append(provider)
+
+
+def panels_for(user) -> list[Panel]:
+    if not can_see_business(user):
+        return []
+    return [panel for provider in _PANELS for panel in _resolve(provider)(user)]

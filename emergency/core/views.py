@@ -8,14 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from emergency.core.exports import dated, file_response
 from emergency.core.roles import BUREAU_ROLES, Role, can_see_business
 from emergency.lib.masking import mask_phone
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx
@@ -101,30 +101,16 @@ def healthz(request):
 
 @login_required
 def home(request):
+    """The workbench (工作台): what waits for this user — the late items first, then the rest — from every
+    installed domain's to-do provider, the district picture the user's role is shown (the domains' panels),
+    and the latest notifications, each opening its record. Core names no domain."""
     user = request.user
     if not can_see_business(user):
         return render(request, "core/home_admin.html", {})
-    divisions = scope_queryset(user, Division.objects.filter(archived_at__isnull=True))
-    per_sub = list(
-        Division.objects.filter(level=Division.Level.SUBDISTRICT, pk__in=divisions.values("pk"))
-        .annotate(n=Count("children", filter=Q(children__archived_at__isnull=True))).values_list("name", "n")
-    )
-    chart = {
-        "tooltip": {},
-        "grid": {"left": 40, "right": 10, "bottom": 60, "top": 20},
-        "xAxis": {"type": "category", "data": [n for n, _ in per_sub], "axisLabel": {"rotate": 40}},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "name": _("Communities"), "data": [c for _, c in per_sub]}],
-    }
-    stats = {
-        "subdistricts": divisions.filter(level=Division.Level.SUBDISTRICT).count(),
-        "communities": divisions.filter(level=Division.Level.COMMUNITY).count(),
-        "grids": divisions.filter(level=Division.Level.GRID).count(),
-        "departments": Department.objects.filter(archived_at__isnull=True).exclude(kind="group").count(),
-    }
-    # What waits for the user, from every installed domain's to-do provider (core names none of them).
-    return render(request, "core/home.html", {"stats": stats, "chart": chart, "todos": registry.todos_for(user),
-                                              "notifications": visible_notifications(user)[:5]})
+    todos = registry.todos_for(user)
+    return render(request, "core/home.html", {
+        "late": [t for t in todos if t.level == "danger"], "todos": [t for t in todos if t.level != "danger"],
+        "panels": registry.panels_for(user), "notifications": visible_notifications(user)[:5]})
 
 
 def _page(request, qs):
@@ -157,9 +143,7 @@ def division_export(request):
     data = build_xlsx(title=_("Divisions"), headers=headers, rows=rows)
     audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, object_type="core.Division",
                  object_repr=_("Division register"), changes={"filters": request.GET.urlencode()})
-    resp = HttpResponse(data, content_type=XLSX_MIME)
-    resp["Content-Disposition"] = 'attachment; filename="divisions.xlsx"'
-    return resp
+    return file_response(data, XLSX_MIME, dated(_("Division register"), "xlsx"), fallback=dated("divisions", "xlsx"))
 
 
 def _creatable_parents(user):

@@ -29,3 +29,4 @@ class PlanSupervisionConfig(AppConfig):
             "plan_supervision.plan", "emergency.plan_supervision.demo.load_demo_plan", order=100,
             accounts=demo.USERNAMES))
         registry.register_todo("emergency.plan_supervision.todo.plan_todos")
+        registry.register_panel("emergency.plan_supervision.todo.plan_panels")

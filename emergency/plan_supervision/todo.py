@@ -65,3 +65,22 @@ def plan_todos(user) -> list[TodoEntry]:
         review_url = (reverse("plans:report_list", args=[plan]) + "?state=submitted") if plan else reverse("plans:list")
         entries.append(TodoEntry(_("Progress reports to review"), to_review, review_url, "info"))
     return entries
+
+
+def plan_panels(user) -> list:
+    """Plan completion on the bureau's workbench: the current period's average completion of each section of
+    the newest plan, opening the plan's dashboard. A handful of queries, whatever the number of reports."""
+    from emergency.core.registry import Panel, PanelRow
+
+    from .selectors import completion_by, current_period
+
+    if user.role not in BUREAU_ROLES:
+        return []
+    plan = Plan.objects.filter(archived_at__isnull=True).order_by("-pk").first()
+    if plan is None:
+        return []
+    period = current_period(plan)
+    url = reverse("plans:dashboard", args=[plan.pk])
+    rows = tuple(PanelRow(c.label, c.percent, url, percent=True) for c in completion_by(plan, period, by="section"))
+    title = _("Plan completion, %(period)s") % {"period": period.label} if period else _("Plan completion")
+    return [Panel("plan_completion", title, rows, url)]

@@ -23,6 +23,7 @@ class PreventionConfig(AppConfig):
         registry.register_demo(registry.DemoLoader("prevention.enterprises",
                                                    "emergency.prevention.demo.load_demo_prevention", order=200))
         registry.register_todo("emergency.prevention.todo.prevention_todos")
+        registry.register_panel("emergency.prevention.todo.prevention_panels")
 
 
 def _reads_risk_points(user) -> bool:

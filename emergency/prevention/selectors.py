@@ -261,10 +261,13 @@ class HazardLedgerFilter(_LedgerFilter):
         label=_("Class"))
     state = django_filters.ChoiceFilter(choices=State.choices, label=_("State"))
     overdue = django_filters.ChoiceFilter(choices=YES_NO, method="by_overdue", label=_("Overdue"))
+    # Not closed yet: what the workbench's "open hidden hazards by level" counts and opens.
+    still_open = django_filters.ChoiceFilter(choices=YES_NO, method="by_open", label=_("Not closed yet"))
 
     class Meta:
         model = HiddenHazard
-        fields = ["subdistrict", "industry", "hazard_class", "state", "overdue", "since", "until", "enterprise"]
+        fields = ["subdistrict", "industry", "hazard_class", "state", "overdue", "still_open", "since", "until",
+                  "enterprise"]
 
     def by_class(self, qs, name, value):
         return qs.filter(hazard_class="" if value == NONE else value)
@@ -272,6 +275,9 @@ class HazardLedgerFilter(_LedgerFilter):
     def by_overdue(self, qs, name, value):
         q = Q(overdue=True) & ~Q(state=State.CLOSED)
         return qs.filter(q) if value == "yes" else qs.exclude(q)
+
+    def by_open(self, qs, name, value):
+        return qs.exclude(state=State.CLOSED) if value == "yes" else qs.filter(state=State.CLOSED)
 
 
 class RiskPointLedgerFilter(_LedgerFilter):

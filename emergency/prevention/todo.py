@@ -58,3 +58,34 @@ def prevention_todos(user) -> list[TodoEntry]:
         entries.append(TodoEntry(_("Inspections to do today"), open_today, reverse("prevention:risk_point_list"),
                                  "info"))
     return entries
+
+
+def prevention_panels(user) -> list:
+    """The district picture of dual prevention on the bureau's workbench (a subdistrict's shows its own area):
+    open hidden hazards by level, and overdue ones by subdistrict, each row opening the filtered ledger. Two
+    queries (the hazard groups and the division tree), whatever the number of hazards."""
+    from emergency.core.registry import Panel, PanelRow
+
+    from .selectors import NONE, UNPLACED, hazard_groups, subdistricts_for
+
+    if user.role not in BUREAU_ROLES and user.role != Role.SUBDISTRICT:
+        return []
+    subs, index = subdistricts_for(user)
+    open_by_class: dict[str, int] = {}
+    overdue_by_sub: dict = {}
+    for row in hazard_groups(user):
+        key = row["hazard_class"] or NONE
+        open_by_class[key] = open_by_class.get(key, 0) + row["found"] - row["closed"]
+        sub = index.get(row["enterprise__division_id"], UNPLACED)
+        overdue_by_sub[sub] = overdue_by_sub.get(sub, 0) + row["overdue"]
+    ledger = reverse("prevention:ledger_hazards")
+    labels = {**dict(HiddenHazard.HazardClass.choices), NONE: _("Not classed yet")}
+    by_level = tuple(PanelRow(labels[key], open_by_class.get(key, 0), f"{ledger}?hazard_class={key}&still_open=yes")
+                     for key in (HiddenHazard.HazardClass.MAJOR, HiddenHazard.HazardClass.GENERAL, NONE))
+    by_sub = tuple(PanelRow(s.name, overdue_by_sub.get(s, 0), f"{ledger}?subdistrict={s.pk}&overdue=yes")
+                   for s in subs if overdue_by_sub.get(s, 0))
+    return [
+        Panel("hazards_by_level", _("Open hidden hazards by level"), by_level, ledger),
+        Panel("overdue_by_subdistrict", _("Overdue hidden hazards by subdistrict"), by_sub,
+              f"{ledger}?overdue=yes", empty=_("No overdue hidden hazards.")),
+    ]
