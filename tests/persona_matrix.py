@@ -197,6 +197,7 @@ MATRIX: dict[str, Row] = {
     "core:map": row(403, business=200),
     "core:notification_list": row(200),  # everyone's own inbox
     "core:notification_open": post(obj="notification", users=io(ALLOWED, REFUSED)),
+    "core:notification_read_all": post(users=ALLOWED),  # one's own notices only
     "core:audit_list": row(403, audit_admin=200),
     "core:audit_export": row(403, audit_admin=200),
     # --- imports ----------------------------------------------------------------------------------------------

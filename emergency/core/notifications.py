@@ -93,3 +93,17 @@ def unread_todos(user) -> list:
     from .registry import TodoEntry
 
     return [TodoEntry(_("Unread notifications"), unread_count(user), reverse("core:notification_list"), "info")]
+
+
+def notification_mark_all_read(*, user) -> int:
+    """Mark every unread notification the user can still see as read; how many were."""
+    return visible_notifications(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_kinds(user) -> list[tuple[str, str]]:
+    """The kinds of record the user's notifications point at, as filter choices (content type id, its name)."""
+    ids = (Notification.objects.filter(recipient=user).exclude(target_type=None)
+           .values_list("target_type_id", flat=True).distinct())
+    kinds = [(str(ct.pk), str(ct.model_class()._meta.verbose_name)) for ct in ContentType.objects.filter(pk__in=ids)
+             if ct.model_class() is not None]
+    return sorted(kinds, key=lambda k: k[1])

@@ -19,6 +19,7 @@ urlpatterns = [
     path("map/", views.map_view, name="map"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("audit/", views_audit.audit_list_view, name="audit_list"),
     path("audit/export.xlsx", views_audit.audit_export, name="audit_export"),
 ]

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from emergency.core.exports import dated, file_response
@@ -25,7 +26,12 @@ from .attachments import attachment_add, attachments_of
 from .audit import audit_record
 from .forms import AliasForm, AttachmentForm, DivisionEditForm, DivisionForm, add_validation_errors
 from .models import Attachment, AuditEvent, Department, Division
-from .notifications import notification_mark_read, visible_notifications
+from .notifications import (
+    notification_kinds,
+    notification_mark_all_read,
+    notification_mark_read,
+    visible_notifications,
+)
 from .scoping import can_view, get_for_user, scope_queryset
 
 PAGE_SIZE = 50
@@ -311,8 +317,29 @@ def division_points(request):
 
 @login_required
 def notification_list(request):
+    """The inbox: filter by the kind of record and by unread; each notice opens its record."""
     qs = visible_notifications(request.user)
-    return render(request, "core/notification_list.html", {"page": _page(request, qs)})
+    kinds = notification_kinds(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in {k for k, _label in kinds}:
+        qs = qs.filter(target_type_id=int(kind))
+    else:
+        kind = ""
+    unread = request.GET.get("unread") == "1"
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return render(request, "core/notification_list.html", {
+        "page": _page(request, qs), "kinds": kinds, "kind": kind, "unread": unread,
+        "has_unread": visible_notifications(request.user).filter(read_at__isnull=True).exists()})
+
+
+@require_POST
+@login_required
+def notification_read_all(request):
+    n = notification_mark_all_read(user=request.user)
+    messages.success(request, ngettext("%(n)d notification marked as read.", "%(n)d notifications marked as read.",
+                                       n) % {"n": n})
+    return redirect("core:notification_list")
 
 
 @require_POST
