@@ -196,6 +196,7 @@ MATRIX: dict[str, Row] = {
     "core:department_detail": row(403, obj="department", business=200),
     "core:map": row(403, business=200),
     "core:notification_list": row(200),  # everyone's own inbox
+    "core:search": row(200, admins=403),  # each domain's hits come through the access model
     "core:notification_open": post(obj="notification", users=io(ALLOWED, REFUSED)),
     "core:notification_read_all": post(users=ALLOWED),  # one's own notices only
     "core:audit_list": row(403, audit_admin=200),

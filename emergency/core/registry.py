@@ -250,3 +250,35 @@ def panels_for(user) -> list[Panel]:
     if not can_see_business(user):
         return []
     return [panel for provider in _PANELS for panel in _resolve(provider)(user)]
+
+
+# --- search across the platform ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One record found by the platform search: what kind of record, its title, a detail line, its page."""
+
+    kind: Any
+    title: str
+    url: str
+    detail: str = ""
+
+
+SearchProvider = Callable[[Any, str, int], list[SearchHit]]
+_SEARCH: list[SearchProvider | str] = []
+SEARCH_LIMIT = 10  # per provider: the search points at records, the registers list them
+
+
+def register_search(provider: SearchProvider | str) -> None:
+    """A provider `(user, text, limit) -> [SearchHit]` finds the text inside its records' names (icontains,
+    which finds a word inside Chinese text on SQLite and PostgreSQL alike), through `scoping.scope_queryset`,
+    and returns [] for a user who may not read them."""
+    if provider not in _SEARCH:
+        _SEARCH.append(provider)
+
+
+def search(user, text: str, *, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+    text = text.strip()
+    if not text or not can_see_business(user):
+        return []
+    return [hit for provider in _SEARCH for hit in _resolve(provider)(user, text, limit)]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("departments/", views.department_list, name="department_list"),
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
     path("map/", views.map_view, name="map"),
+    path("search/", views.search, name="search"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),

@@ -315,6 +315,25 @@ def division_points(request):
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
+SEARCH_MAX_LENGTH = 50
+
+
+@business_required
+def search(request):
+    """One box for the whole platform: enterprises, hidden hazards, risk points, shelters, teams, experts, plan
+    items — each domain searches its own records through the access model (registry.register_search)."""
+    text = request.GET.get("q", "").strip()
+    error = ""
+    if len(text) > SEARCH_MAX_LENGTH:
+        error, text = _("Search for at most %(n)d characters.") % {"n": SEARCH_MAX_LENGTH}, ""
+    elif any(ord(c) < 32 or ord(c) == 127 for c in text):
+        error, text = _("Remove the invisible control character from this text (it often comes with text pasted "
+                        "from another program)."), ""
+    hits = registry.search(request.user, text) if text else []
+    return render(request, "core/search.html", {"q": request.GET.get("q", "")[:SEARCH_MAX_LENGTH], "text": text,
+                                                "hits": hits, "error": error}, status=400 if error else 200)
+
+
 @login_required
 def notification_list(request):
     """The inbox: filter by the kind of record and by unread; each notice opens its record."""

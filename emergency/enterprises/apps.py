@@ -17,6 +17,7 @@ class EnterprisesConfig(AppConfig):
         # Shown to whoever the registry's pages let in (views.registry_required asks the same predicate).
         registry.register_nav(registry.NavEntry("enterprises", _("Enterprises"), "enterprises:list", order=200,
                                                 allowed="emergency.enterprises.selectors.may_use_registry"))
+        registry.register_search("emergency.enterprises.search.search_enterprises")
         registry.register_api_route("enterprises", "emergency.enterprises.api.EnterpriseViewSet",
                                     basename="enterprise")
         # Its demo data: the demo enterprise account's enterprise, which the accounts' demo loader creates with

@@ -28,5 +28,6 @@ class PlanSupervisionConfig(AppConfig):
         registry.register_demo(registry.DemoLoader(
             "plan_supervision.plan", "emergency.plan_supervision.demo.load_demo_plan", order=100,
             accounts=demo.USERNAMES))
+        registry.register_search("emergency.plan_supervision.search.search_plan")
         registry.register_todo("emergency.plan_supervision.todo.plan_todos")
         registry.register_panel("emergency.plan_supervision.todo.plan_panels")

@@ -22,6 +22,7 @@ class PreventionConfig(AppConfig):
         # After the accounts it acts as, and after the plan (the order seed_demo always had).
         registry.register_demo(registry.DemoLoader("prevention.enterprises",
                                                    "emergency.prevention.demo.load_demo_prevention", order=200))
+        registry.register_search("emergency.prevention.search.search_prevention")
         registry.register_todo("emergency.prevention.todo.prevention_todos")
         registry.register_panel("emergency.prevention.todo.prevention_panels")
 

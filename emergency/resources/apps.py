@@ -27,6 +27,7 @@ class ResourcesConfig(AppConfig):
         registry.register_nav(registry.NavEntry("resources", _("Emergency resources"), "resources:map", order=400,
                                                 allowed=_reads_resources))
         registry.register_api_urls("resources/", "emergency.resources.api")
+        registry.register_search("emergency.resources.search.search_resources")
         registry.register_todo("emergency.resources.todo.resources_todos")
         registry.register_demo(registry.DemoLoader("resources.stock_and_shelters",
                                                    "emergency.resources.demo.load_demo_resources", order=300))
