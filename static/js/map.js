@@ -125,10 +125,31 @@
     return box;
   }
 
+  // The four risk colours from worst to least (四色); a cluster takes the worst colour inside it, so a red
+  // point is never hidden in a green bubble.
+  var SEVERITY = ["red", "orange", "yellow", "blue", "grey"];
+
+  function clusterIcon(cluster) {
+    var worst = null;
+    cluster.getAllChildMarkers().forEach(function (marker) {
+      var color = marker.options.emColor;
+      var rank = SEVERITY.indexOf(color);
+      if (rank >= 0 && (worst === null || rank < SEVERITY.indexOf(worst))) { worst = color; }
+    });
+    var count = cluster.getChildCount();
+    var size = count < 10 ? 30 : count < 100 ? 36 : 42;
+    return L.divIcon({
+      // Built with classes and text only: the count is a number, the colour one of SEVERITY.
+      html: "<span>" + String(count) + "</span>",
+      className: "em-cluster em-cluster--" + (worst || "default"),
+      iconSize: L.point(size, size),
+    });
+  }
+
   function pointLayer(geojson, useCluster) {
     var group =
       useCluster && typeof L.markerClusterGroup === "function"
-        ? L.markerClusterGroup({ showCoverageOnHover: false, chunkedLoading: true })
+        ? L.markerClusterGroup({ showCoverageOnHover: false, chunkedLoading: true, iconCreateFunction: clusterIcon })
         : L.featureGroup();
     L.geoJSON(geojson, {
       pointToLayer: function (feature, latlng) {
@@ -136,6 +157,7 @@
         if (typeof color === "string" && /^[a-z]+$/.test(color)) {
           // Coloured dot: CSS classes only (no style attribute built from data).
           return L.marker(latlng, {
+            emColor: color,
             icon: L.divIcon({
               className: "em-marker em-marker--" + color,
               html: "",

@@ -34,6 +34,8 @@ def test_the_map_draws_the_district_and_its_communities_without_leaving_the_serv
     expect(page.locator(".em-map-label-text", has_text="光复道")).to_be_visible()
     assert page.evaluate(COUNT_POINTS) == 30  # 3 synthetic communities in each of the 10 subdistricts
     assert page.locator(".leaflet-marker-pane .leaflet-marker-icon").count() >= 1
+    # Clusters are drawn by map.js (coloured by the worst risk inside; communities carry none: neutral).
+    assert page.locator(".em-cluster.em-cluster--default").count() >= 1
     assert page.locator(".leaflet-tile").count() == 0
     visitor.screenshot("map.png")
 
