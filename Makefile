@@ -8,7 +8,7 @@ export DEMO ?= True
 # The demo writes e-mails to var/mail/ instead of flooding the terminal.
 export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 
-.PHONY: install demo serve test lint messages browsers clean-demo
+.PHONY: install demo demo-totp serve test lint messages browsers clean-demo
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: install
 	$(BIN)/python manage.py run_jobs & JOBS=$$!; \
 	  trap 'kill $$JOBS 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn emergency.wsgi -b $(HOST):$(PORT) -w 2 --threads 4 --access-logfile -
+
+# The demo admins' current TOTP code, their key (base32 and otpauth:// URI) and a QR code to scan. DEMO=True as in
+# `make demo`: without it the settings refuse the default SECRET_KEY.
+demo-totp:
+	DEMO=True $(BIN)/python manage.py demo_totp
 
 lint:
 	$(BIN)/ruff check .

@@ -275,10 +275,21 @@ ATTACHMENT_ALLOWED_TYPES = {
 # Spreadsheet imports larger than this many rows run as a background job with a progress bar.
 IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", "500")
 
+def _refusal_without_traceback(record) -> bool:
+    """django.request logs every 403 ("Forbidden (Permission denied)") with the PermissionDenied traceback: a
+    refusal is expected, one line is enough (it is audited anyway). Other answers, 500s above all, keep theirs."""
+    if getattr(record, "status_code", None) == 403:
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal_one_line": {"()": lambda: _refusal_without_traceback}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusal_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -331,6 +331,8 @@ MATRIX: dict[str, Row] = {
     "resources:expert_export": gov_page(),
     "resources:expert_detail": gov_page(obj="expert"),
     "resources:expert_edit": bureau_page(obj="expert"),
+    # The expert's own page (profile and availability): the expert role only; the registers stay closed to it.
+    "resources:expert_me": row(403, expert=200),
     "resources:equipment_list": gov_page(),
     "resources:equipment_create": bureau_and_subdistricts(),
     "resources:equipment_export": gov_page(),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -270,5 +271,20 @@ def policy(request):
     elif request.method == "POST":
         # The rule's schema says what is wrong (not a whole number, below 1, looser than the baseline).
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-    rules = Rule.objects.filter(key__startswith="security.")
+    rules = list(Rule.objects.filter(key__startswith="security."))
+    for r in rules:
+        # Descriptions are stored in English (marked with gettext_noop in core/rules.py) and shown translated;
+        # the basis cites the standard, never a project-internal document (rows loaded before issue 11 named one).
+        r.label = _(r.description)
+        r.basis = _policy_basis(r.source)
     return render(request, "accounts/policy.html", {"rules": rules})
+
+
+_INTERNAL_REFERENCE = re.compile(r"(\bDOMAIN\.md\b|\bARCHITECTURE\.md\b|^issue\s+\d+)", re.IGNORECASE)
+
+
+def _policy_basis(source: str) -> str:
+    """The rule's source without the parts that name a project-internal document ("DOMAIN.md §9", "issue 9")."""
+    parts = [p.strip() for p in re.split(r"[,;，；]", source)]
+    kept = [p for p in parts if p and not _INTERNAL_REFERENCE.search(p)]
+    return "，".join(kept) or source

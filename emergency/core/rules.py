@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,7 @@ def load_registered_rules(sender, *, using, apps=None, **kwargs) -> None:  # noq
 
 # --- core's own rules --------------------------------------------------------------------------------------
 
-SECURITY_SOURCE = "GB/T 22239-2019 等保2.0 三级, DOMAIN.md §9"
+SECURITY_SOURCE = "GB/T 22239-2019 等保2.0 三级"
 
 
 def _never_looser(baseline: int, *, stricter_is_lower: bool) -> Callable[[int], None]:
@@ -241,19 +242,24 @@ def _security(key: str, value: int, unit: str, description: str, *, stricter_is_
 
 
 # The 等保 baseline stays in core: it is the platform's, not a domain's (the audit log's retention is core's),
-# and the security-policy page edits the security.* rules as one set.
+# and the security-policy page edits the security.* rules as one set. Descriptions are stored in English and marked
+# with gettext_noop: the page shows them translated (`gettext(rule.description)`).
 CORE_RULES: tuple[RuleDefault, ...] = (
-    _security("security.password_min_length", 8, "字符", "Minimum password length", stricter_is_lower=False),
-    RuleDefault("security.password_min_classes", 3, "类", "Character classes required (of 4)", SECURITY_SOURCE, "V",
-                Schema(int, min=1, max=4, check=_never_looser(3, stricter_is_lower=False))),
-    _security("security.password_max_age_days", 90, "天", "Password expiry", stricter_is_lower=True),
-    _security("security.lockout_failures", 5, "次", "Failed logins before lockout", stricter_is_lower=True),
-    _security("security.lockout_minutes", 30, "分钟", "Lockout duration", stricter_is_lower=False),
-    _security("security.idle_timeout_minutes", 30, "分钟", "Idle session timeout", stricter_is_lower=True),
-    _security("security.api_token_days", 30, "天", "API token lifetime", stricter_is_lower=True,
-              source=SECURITY_SOURCE + "; issue 9", confidence="P"),
-    _security("security.audit_retention_days", 180, "天", "Minimum audit-log retention", stricter_is_lower=False),
+    _security("security.password_min_length", 8, "字符", gettext_noop("Minimum password length"),
+              stricter_is_lower=False),
+    RuleDefault("security.password_min_classes", 3, "类", gettext_noop("Character classes required (of 4)"),
+                SECURITY_SOURCE, "V", Schema(int, min=1, max=4, check=_never_looser(3, stricter_is_lower=False))),
+    _security("security.password_max_age_days", 90, "天", gettext_noop("Password expiry"), stricter_is_lower=True),
+    _security("security.lockout_failures", 5, "次", gettext_noop("Failed logins before lockout"),
+              stricter_is_lower=True),
+    _security("security.lockout_minutes", 30, "分钟", gettext_noop("Lockout duration"), stricter_is_lower=False),
+    _security("security.idle_timeout_minutes", 30, "分钟", gettext_noop("Idle session timeout"),
+              stricter_is_lower=True),
+    _security("security.api_token_days", 30, "天", gettext_noop("API token lifetime"), stricter_is_lower=True,
+              confidence="P"),
+    _security("security.audit_retention_days", 180, "天", gettext_noop("Minimum audit-log retention"),
+              stricter_is_lower=False),
     # Read by no installed domain yet: census and relief (issue 10 §2) will take it into their own rules.py.
-    RuleDefault("relief.basic_needs_hours", 12, "小时", "Basic needs of affected people met within",
+    RuleDefault("relief.basic_needs_hours", 12, "小时", gettext_noop("Basic needs of affected people met within"),
                 "河北应急发〔2022〕5号 指标6", "V", Schema(int, min=1)),
 )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -30,9 +31,37 @@ def audit_list_view(request):
     _require_auditor(request)
     qs = audit_list(filters=request.GET).select_related("actor")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.object_label, event.field_labels = _labels(event)
+    audit_filter = AuditFilter(request.GET, queryset=AuditEvent.objects.none())
+    # The empty choice of 是否成功 means "do not filter", not "unknown": say 全部.
+    success = audit_filter.form.fields["success"]
+    success.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
     return render(request, "core/audit_list.html", {
-        "page": page, "filter": AuditFilter(request.GET, queryset=AuditEvent.objects.none()),
-        "query": request.GET.urlencode()})
+        "page": page, "filter": audit_filter, "query": request.GET.urlencode()})
+
+
+def _model_of(label: str):
+    """The model an audit event's object_type ("accounts.User") names, or None for any other text."""
+    if label.count(".") != 1:
+        return None
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _labels(event: AuditEvent) -> tuple[str, list[str]]:
+    """The object's model and the changed fields as their verbose names; the raw text for anything unknown."""
+    model = _model_of(event.object_type or "")
+    object_label = str(model._meta.verbose_name) if model is not None else (event.object_type or "")
+    fields = []
+    for name in event.changes if isinstance(event.changes, dict) else []:
+        try:
+            fields.append(str(model._meta.get_field(name).verbose_name) if model is not None else name)
+        except (FieldDoesNotExist, AttributeError):  # a pseudo-field ("state", "filters") or a relation's reverse
+            fields.append(name)
+    return object_label, fields
 
 
 @login_required

@@ -7,13 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from emergency.core import scoping
 from emergency.core.audit import audit_record
-from emergency.core.exports import stream_xlsx
+from emergency.core.exports import dated, stream_xlsx
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent
 from emergency.core.roles import Role
@@ -136,7 +135,8 @@ def enterprise_export(request):
     qs = selectors.enterprise_list(user=request.user, filters=request.GET)
     rows = (imports.ledger_values(e) for e in qs.iterator(chunk_size=EXPORT_CHUNK))
     response, count = stream_xlsx(title=_("Enterprises"), headers=imports.ledger_headers(), rows=rows,
-                                  filename=f"enterprises-{timezone.localdate():%Y%m%d}.xlsx")
+                                  filename=dated(_("Enterprise ledger"), "xlsx"),
+                                  fallback=dated("enterprises", "xlsx"))
     with transaction.atomic():
         audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, object_type="enterprises.Enterprise",
                      object_repr=_("Enterprise ledger"), changes={"filters": request.GET.urlencode(), "rows": count})

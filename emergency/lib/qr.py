@@ -10,6 +10,8 @@ import io
 import segno
 from django.http import HttpResponse
 
+from emergency.core.exports import attachment_disposition
+
 SVG_MIME = "image/svg+xml"
 
 
@@ -20,11 +22,12 @@ def qr_svg(url: str, *, title: str) -> bytes:
     return buf.getvalue()
 
 
-def qr_svg_response(url: str, *, title: str, filename: str, download: bool) -> HttpResponse:
+def qr_svg_response(url: str, *, title: str, filename: str, download: bool, fallback: str | None = None
+                    ) -> HttpResponse:
     """The QR code as a response, cached privately for an hour (the URL behind it does not change); with
-    `download`, as an attachment named `filename`."""
+    `download`, as an attachment named `filename` (`fallback`: the ASCII name for old clients)."""
     response = HttpResponse(qr_svg(url, title=title), content_type=SVG_MIME)
     response["Cache-Control"] = "private, max-age=3600"
     if download:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = attachment_disposition(filename, fallback)
     return response

@@ -3,7 +3,10 @@
 Every value passes through `cell()`: text is made XML-safe (`xmltext.xml_text`) and is always written as
 text, so a name typed as `=HYPERLINK("http://x","y")`, `+1`, `@SUM(…)` or `#N/A` reads back exactly as
 typed and is never a live formula or an error code; aware datetimes become local wall-clock time (Excel
-has no time zones); lazy translations and other objects become str. Reading uploads is
+has no time zones); lazy translations and other objects become str. Every sheet with a header row keeps
+it in view (frozen panes below it), and its columns are as wide as their content: the longest text of the
+header and of the first `SAMPLE_ROWS` rows (buffered, so memory stays flat however long the export), CJK
+characters counting double, capped at `MAX_WIDTH`. Reading uploads is
 `xlsx_reader/`. A test (`core/tests/test_export_safety.py`) keeps other modules from creating
 workbooks themselves.
 """
@@ -13,6 +16,8 @@ from __future__ import annotations
 import datetime
 import decimal
 import io
+import itertools
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -31,6 +36,8 @@ BOLD = Font(bold=True)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 # Written as they are; anything else (lazy translations, UUIDs, …) is written as its str().
 NATIVE = (str, bool, int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
+SAMPLE_ROWS = 500  # rows read ahead to size the columns
+MIN_WIDTH, MAX_WIDTH = 6, 60  # column widths in characters (a CJK character is 2)
 
 
 @dataclass
@@ -39,7 +46,7 @@ class Sheet:
     headers: Sequence[Any] = ()  # the bold first row (after `above`)
     rows: Iterable[Sequence[Any]] = ()
     above: Sequence[Sequence[Any]] = ()  # plain rows before the headers: a title, a document number
-    widths: Sequence[float] = ()  # column widths in characters, from column A
+    widths: Sequence[float] = ()  # column widths in characters, from column A; by default fitted to the content
     wrap: bool = False  # body cells wrap their text, aligned to the top
 
 
@@ -68,19 +75,52 @@ def cell(ws, value: Any, *, font: Font | None = None, alignment: Alignment | Non
     return written
 
 
+def text_width(value: Any) -> int:
+    """How many character cells `value` takes when shown: its longest line, a wide (CJK) character counting 2."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return 19 if value.time() else 10
+    if isinstance(value, datetime.date):
+        return 10
+    text = str(value)
+    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                for line in text.splitlines()), default=0)
+
+
+def fitted_widths(rows: Iterable[Sequence[Any]]) -> list[float]:
+    """Column widths (in characters) fitting the longest cell of each column of `rows`, padded, capped."""
+    widths: list[int] = []
+    for row in rows:
+        for column, value in enumerate(row):
+            if column == len(widths):
+                widths.append(0)
+            widths[column] = max(widths[column], text_width(value))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+
+
 def write_xlsx(out: IO[bytes], sheets: Sequence[Sheet]) -> None:
     """Write the sheets, in order, to the binary file `out`."""
     wb = Workbook(write_only=True)
     for sheet in sheets:
         ws = wb.create_sheet(title=xml_text(str(sheet.title))[:31])
-        for column, width in enumerate(sheet.widths, start=1):
+        rows = iter(sheet.rows)
+        widths = sheet.widths
+        if not widths:
+            # A write-only sheet takes its column widths before the first row: read a sample ahead.
+            sample = list(itertools.islice(rows, SAMPLE_ROWS))
+            rows = itertools.chain(sample, rows)
+            widths = fitted_widths([sheet.headers, *sample])
+        for column, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(column)].width = width  # before the first row
+        if sheet.headers:
+            ws.freeze_panes = f"A{len(sheet.above) + 2}"  # the header row stays in view
         for row in sheet.above:
             ws.append([cell(ws, v) for v in row])
         if sheet.headers:
             ws.append([cell(ws, h, font=BOLD) for h in sheet.headers])
         alignment = WRAP_TOP if sheet.wrap else None
-        for row in sheet.rows:
+        for row in rows:
             ws.append([cell(ws, v, alignment=alignment) for v in row])
     wb.save(out)
 

@@ -35,6 +35,10 @@ from .notify import notify_bureau, notify_department
 
 QUARTERS = "一二三四"
 
+# The note on the transition a closed period makes: stored as this code (rows written before issue 11 hold
+# the same text) and shown translated by templates/plan_supervision/report_detail.html.
+OVERDUE_NOTE = "period closed"
+
 
 def _require_bureau(user) -> None:
     if user is None or not user.is_authenticated or user.role not in BUREAU_ROLES:
@@ -332,7 +336,7 @@ def overdue_mark(*, acting_user=actors.SYSTEM, today: datetime.date) -> int:
             report, _created = ProgressReport.objects.get_or_create(assignment=a, period=period)
             if can_proceed(report.mark_overdue):
                 report.escalated_at = timezone.now()
-                lifecycle.transition(report, "mark_overdue", acting_user=acting_user, note="period closed")
+                lifecycle.transition(report, "mark_overdue", acting_user=acting_user, note=OVERDUE_NOTE)
                 by_dept.setdefault(a.department, []).append(report)
                 overdue_items.append(report)
                 marked += 1

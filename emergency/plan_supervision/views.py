@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from emergency.core.attachments import attachment_add, attachments_of
 from emergency.core.audit import audit_record
+from emergency.core.exports import dated, file_response
 from emergency.core.filters import parse_id
 from emergency.core.forms import AttachmentForm, add_validation_errors
 from emergency.core.models import AuditEvent, Department
@@ -420,10 +421,10 @@ def indicators(request, pk: int):
                   status=status)
 
 
-def _file(data: bytes, mime: str, name: str) -> HttpResponse:
-    resp = HttpResponse(data, content_type=mime)
-    resp["Content-Disposition"] = f'attachment; filename="{name}"'
-    return resp
+def _file(data: bytes, mime: str, name: str, fallback: str) -> HttpResponse:
+    """A download named `name` (in the user's language, dated), `fallback` for clients that need ASCII."""
+    extension = fallback.rpartition(".")[2]
+    return file_response(data, mime, dated(name, extension), fallback=dated(fallback.rpartition(".")[0], extension))
 
 
 @plan_user_required
@@ -431,7 +432,7 @@ def export_allocation(request, pk: int):
     plan = _plan(request, pk)
     audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, obj=plan,
                  changes={"export": "allocation.xlsx"})
-    return _file(exports.allocation_xlsx(plan), XLSX_MIME, "allocation.xlsx")
+    return _file(exports.allocation_xlsx(plan), XLSX_MIME, _("Task allocation table"), "allocation.xlsx")
 
 
 @plan_user_required
@@ -444,7 +445,8 @@ def export_progress(request, pk: int):
         raise Http404
     audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, obj=plan,
                  changes={"export": "progress.docx", "period": period.label})
-    return _file(exports.progress_docx(plan, period), DOCX_MIME, "progress.docx")
+    return _file(exports.progress_docx(plan, period), DOCX_MIME, f"{_('Progress report')}-{period.label}",
+                 "progress.docx")
 
 
 @plan_user_required
@@ -463,5 +465,7 @@ def export_evaluation(request, pk: int):
     year = min(max(year, plan.start_year), plan.end_year)
     audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, obj=plan,
                  changes={"export": f"evaluation-{kind}.docx", "year": year})
-    return _file(exports.evaluation_docx(plan, kind=kind, as_of_year=year), DOCX_MIME, f"evaluation-{kind}.docx")
+    name = _("Mid-term evaluation report") if kind == "midterm" else _("Final evaluation report")
+    return _file(exports.evaluation_docx(plan, kind=kind, as_of_year=year), DOCX_MIME, name,
+                 f"evaluation-{kind}.docx")
 

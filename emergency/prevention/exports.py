@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from emergency.core.audit import audit_record
-from emergency.core.exports import stream_xlsx
+from emergency.core.exports import dated, stream_xlsx
 from emergency.core.models import AuditEvent
 from emergency.enterprises.models import Industry
 
@@ -37,26 +37,27 @@ def hazard_ledger_export(*, user, filters) -> FileResponse:
     _subs, index = selectors.subdistricts_for(user)
     industries, states = _labels(Industry.choices), _labels(HiddenHazard.State.choices)
     classes = _labels(HiddenHazard.HazardClass.choices)
-    headers = [_("No."), _("Found on"), _("Enterprise"), _("Subdistrict"), _("Industry"), _("Risk point"),
+    headers = [_("Found on"), _("Enterprise"), _("Subdistrict"), _("Industry"), _("Risk point"),
                _("Hidden hazard"), _("Location"), _("Class"), _("State"), _("Rectification deadline"), _("Overdue"),
                _("Person responsible"), _("Found by regulator"), _("Listed supervision"),
                _("Listed supervision deadline"), _("Closed at")]
-    fields = ("pk", "created_at", "enterprise__name", "enterprise__division_id", "enterprise__industry",
+    fields = ("created_at", "enterprise__name", "enterprise__division_id", "enterprise__industry",
               "risk_point__name", "title", "location", "hazard_class", "state", "deadline", "overdue",
               "responsible_person", "found_by_regulator", "listed_supervision", "listed_deadline", "closed_at")
     closed = HiddenHazard.State.CLOSED
 
     def rows():
-        for (pk, created, ent, division_id, industry, point, title, location, klass, state, deadline, overdue,
+        for (created, ent, division_id, industry, point, title, location, klass, state, deadline, overdue,
              person, by_regulator, listed, listed_deadline, closed_at) in qs.values_list(*fields).iterator(
                 chunk_size=CHUNK):
-            yield (pk, timezone.localdate(created), ent, index.get(division_id, selectors.UNPLACED).name,
+            yield (timezone.localdate(created), ent, index.get(division_id, selectors.UNPLACED).name,
                    industries.get(industry, industry), point or "", title, location, classes.get(klass, ""),
                    states.get(state, state), deadline, _yes(overdue and state != closed), person,
                    _yes(by_regulator), _yes(listed), listed_deadline, closed_at)
 
     response, n = stream_xlsx(title=_("Hidden hazard ledger"), headers=headers, rows=rows(),
-                              filename="hidden-hazards.xlsx")
+                              filename=dated(_("Hidden hazard ledger"), "xlsx"),
+                              fallback=dated("hidden-hazards", "xlsx"))
     audit_record(acting_user=user, event_type=AuditEvent.Type.EXPORT, object_type=HiddenHazard._meta.label,
                  object_repr=_("Hidden hazard ledger"), changes={"filters": filters.urlencode(), "rows": n})
     return response
@@ -67,21 +68,21 @@ def risk_point_ledger_export(*, user, filters) -> FileResponse:
     _subs, index = selectors.subdistricts_for(user)
     industries, kinds = _labels(Industry.choices), _labels(RiskPoint.Kind.choices)
     controls, levels = _labels(ControlLevel.choices), _labels(RiskLevel.choices)
-    headers = [_("No."), _("Enterprise"), _("Subdistrict"), _("Industry"), _("Risk point"), _("Kind"), _("Location"),
+    headers = [_("Enterprise"), _("Subdistrict"), _("Industry"), _("Risk point"), _("Kind"), _("Location"),
                _("Control level"), _("Person responsible"), _("Risk level"), _("Colour"), _("Registered on")]
-    fields = ("pk", "enterprise__name", "enterprise__division_id", "enterprise__industry", "name", "kind",
+    fields = ("enterprise__name", "enterprise__division_id", "enterprise__industry", "name", "kind",
               "location", "control_level", "responsible_person", "current_level", "created_at")
 
     def rows():
-        for pk, ent, division_id, industry, name, kind, location, control, person, level, created in (
+        for ent, division_id, industry, name, kind, location, control, person, level, created in (
                 qs.values_list(*fields).iterator(chunk_size=CHUNK)):
-            yield (pk, ent, index.get(division_id, selectors.UNPLACED).name, industries.get(industry, industry),
+            yield (ent, index.get(division_id, selectors.UNPLACED).name, industries.get(industry, industry),
                    name, kinds.get(kind, kind), location, controls.get(control, control), person,
                    levels.get(level, _("Not assessed")), str(selectors.COLOUR_LABELS[level]) if level else "",
                    timezone.localdate(created))
 
     response, n = stream_xlsx(title=_("Risk point ledger"), headers=headers, rows=rows(),
-                              filename="risk-points.xlsx")
+                              filename=dated(_("Risk point ledger"), "xlsx"), fallback=dated("risk-points", "xlsx"))
     audit_record(acting_user=user, event_type=AuditEvent.Type.EXPORT, object_type=RiskPoint._meta.label,
                  object_repr=_("Risk point ledger"), changes={"filters": filters.urlencode(), "rows": n})
     return response

@@ -192,6 +192,6 @@ def risk_assess(request, pk: int):
 def risk_point_qr(request, pk: int):
     point, _writable = _point(request, pk)
     url = request.build_absolute_uri(reverse("prevention:mobile_point", args=[point.qr_token]))
-    return qr_svg_response(url, title=_("Risk point check"), filename=f"risk-point-{point.pk}.svg",
-                           download=bool(request.GET.get("download")))
+    return qr_svg_response(url, title=_("Risk point check"), filename=f"{point.name}-{_('QR code')}.svg",
+                           fallback=f"risk-point-{point.pk}.svg", download=bool(request.GET.get("download")))
 

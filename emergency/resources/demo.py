@@ -1,7 +1,8 @@
 """Synthetic emergency-resource demo data: one synthetic shelter for every subdistrict that has none of the
-four named ones, a few warehouses with stock received through the ledger, and agreement reserves (协议储备) —
-two counted at demo warehouses, one at its supplier. Everything is flagged synthetic (agreements, which have no
-flag, by a "DEMO-" contract number and their note)."""
+four named ones, a few warehouses with stock received through the ledger, agreement reserves (协议储备) —
+two counted at demo warehouses, one at its supplier — and rescue teams, experts and equipment (the map's team and
+expert layers; the demo expert account `expert_demo` is linked to one expert). Everything is flagged synthetic
+(agreements, which have no flag, by a "DEMO-" contract number and their note; equipment by its holder)."""
 
 from __future__ import annotations
 
@@ -109,7 +110,146 @@ def load_demo_resources() -> dict[str, int]:
         warehouses += 1
     agreements = _load_agreements(bureau, items, today)
     documents = _load_documents(bureau, items)
-    return {"shelters": shelters, "warehouses": warehouses, "agreements": agreements, "documents": documents}
+    teams, experts, equipment = _load_teams(bureau, today), _load_experts(bureau), _load_equipment(bureau)
+    return {"shelters": shelters, "warehouses": warehouses, "agreements": agreements, "documents": documents,
+            "teams": teams, "experts": experts, "equipment": equipment}
+
+
+# Rescue teams in Hebei District (about 39.14–39.18 N, 117.18–117.22 E), all synthetic:
+# (name, kind, specialty, owner unit, owner department or "", division code, leader, latitude, longitude,
+#  service area, readiness after creation)
+TEAMS = [
+    ("河北区应急救援大队（虚构）", "professional", "building_works", "河北区应急管理局", "区应急局", "120105",
+     "高振华（虚构）", 39.160512, 117.201034, "河北区全域", "standby"),
+    ("区消防救援支队联动分队（虚构）", "comprehensive", "hazardous_chemicals", "河北区消防救援支队", "区消防救援支队",
+     "120105", "韩志刚（虚构）", 39.155236, 117.196817, "河北区全域（配合消防救援）", "standby"),
+    ("光复道街基层应急救援队（虚构）", "grassroots", "flood", "光复道街道办事处", "", "120105001", "赵立新（虚构）",
+     39.141208, 117.194853, "光复道街", "standby"),
+    ("望海楼街基层应急救援队（虚构）", "grassroots", "flood", "望海楼街道办事处", "", "120105002", "钱永利（虚构）",
+     39.149817, 117.187826, "望海楼街", "deployed"),
+    ("宁园街基层应急救援队（虚构）", "grassroots", "other", "宁园街道办事处", "", "120105007", "孙建军（虚构）",
+     39.171905, 117.199512, "宁园街", "standby"),
+    ("河北区蓝天志愿救援队（虚构）", "social", "flood", "河北区蓝天志愿救援协会（虚构）", "", "120105005",
+     "李海燕（虚构）", 39.176433, 117.214208, "河北区及周边", "standby"),
+]
+# Two members per team: (name, role, certificate, days until it expires)
+MEMBERS = [("队长", "救援员证", 400), ("队员", "急救员证", 20)]
+TEAM_NOTE = "演示数据"
+
+# Experts: (name, fields, title, unit, available, latitude, longitude); the first is the demo expert account's.
+EXPERTS = [
+    ("周建国（虚构）", ("field_work_safety", "field_disaster_reduction"), "高级工程师", "天津某安全评价机构（虚构）",
+     True, 39.162018, 117.205236),
+    ("吴海涛（虚构）", ("field_flood_drought",), "教授级高级工程师", "天津某水利设计院（虚构）", True, 39.152744,
+     117.191563),
+    ("郑丽（虚构）", ("field_geological",), "研究员", "天津某地质调查院（虚构）", True, 39.168391, 117.183907),
+    ("王磊（虚构）", ("field_earthquake",), "副研究员", "天津某地震监测中心（虚构）", False, 39.145126, 117.208845),
+    ("冯敏（虚构）", ("field_work_safety",), "注册安全工程师", "河北区某化工企业（虚构）", True, 39.174562,
+     117.217311),
+    ("陈志强（虚构）", ("field_disaster_reduction", "field_flood_drought"), "高级工程师", "天津某大学（虚构）", True,
+     39.158203, 117.212674),
+    ("褚晓燕（虚构）", ("field_work_safety",), "高级工程师", "天津某危险化学品检测站（虚构）", False, 39.143817,
+     117.186259),
+    ("卫东（虚构）", ("field_earthquake", "field_geological"), "教授", "天津某大学（虚构）", True, 39.178102,
+     117.196447),
+]
+DEMO_EXPERT_ACCOUNT = "expert_demo"
+
+# Equipment: (name, model / specification, quantity, holding team or warehouse name, status after registering)
+EQUIPMENT = [
+    ("冲锋舟", "7.3米", 2, "河北区应急救援大队（虚构）", "in_service"),
+    ("排涝泵车", "1000立方米/小时", 1, "河北区应急救援大队（虚构）", "in_service"),
+    ("生命探测仪", "雷达式", 2, "河北区应急救援大队（虚构）", "in_service"),
+    ("液压破拆工具组", "", 3, "区消防救援支队联动分队（虚构）", "in_service"),
+    ("正压式空气呼吸器", "6.8升", 10, "区消防救援支队联动分队（虚构）", "in_service"),
+    ("潜水排污泵", "50立方米/小时", 5, "光复道街基层应急救援队（虚构）", "in_service"),
+    ("卫星电话", "", 2, "望海楼街基层应急救援队（虚构）", "deployed"),
+    ("多旋翼无人机", "", 1, "河北区蓝天志愿救援队（虚构）", "in_service"),
+    ("移动照明灯塔", "4×500瓦", 2, "河北区应急物资储备库（虚构）", "in_service"),
+    ("柴油发电机", "30千瓦", 2, "河北区应急物资储备库（虚构）", "maintenance"),
+    ("救生衣", "", 40, "光复道街应急物资点（虚构）", "in_service"),
+]
+
+
+def _load_teams(bureau, today: datetime.date) -> int:
+    """The teams through the services (audited, born on standby), each with two members; those already present
+    (by name) are left alone."""
+    from emergency.core.models import Department
+
+    from .teams import services as team_services
+    from .teams.models import RescueTeam, SocialForceRecord
+
+    created = 0
+    for (name, kind, specialty, owner, department, code, leader, lat, lng, area, readiness) in TEAMS:
+        if RescueTeam.objects.filter(name=name).exists():
+            continue
+        team = team_services.team_create(
+            acting_user=bureau, name=name, kind=kind, specialty=specialty, owner_unit=owner,
+            owner_department=Department.objects.filter(name=department).first() if department else None,
+            division=Division.objects.get(code=code), leader=leader, duty_phone="022-00000000",
+            base_address=f"天津市河北区{area}（虚构地址）", latitude=lat, longitude=lng, service_area=area,
+            is_synthetic=True)
+        for i, (role, certificate, days) in enumerate(MEMBERS, start=1):
+            team_services.member_add(acting_user=bureau, team=team, name=f"{leader[0]}{role}{i}（虚构）", role=role,
+                                     phone=f"1380000{created:02d}{i:02d}", certificate_name=certificate,
+                                     certificate_expires_on=today + datetime.timedelta(days=days))
+        if kind == RescueTeam.Kind.SOCIAL:
+            team_services.social_record_add(acting_user=bureau, team=team, kind=SocialForceRecord.Kind.REGISTRATION,
+                                            date=today - datetime.timedelta(days=200),
+                                            description="在区应急管理局登记备案（演示）")
+            team_services.social_record_add(acting_user=bureau, team=team, kind=SocialForceRecord.Kind.DRILL,
+                                            date=today - datetime.timedelta(days=30),
+                                            description="参加区防汛应急演练（演示）")
+        if readiness != RescueTeam.Readiness.STANDBY:
+            team_services.team_set_readiness(acting_user=bureau, team=team, readiness=readiness,
+                                             note=TEAM_NOTE)
+        created += 1
+    return created
+
+
+def _load_experts(bureau) -> int:
+    """The experts through the service; those already present (by name) are left alone. The first is linked to
+    the demo expert account when that account exists and has no profile yet."""
+    from .teams import services as team_services
+    from .teams.models import Expert
+
+    created = 0
+    for name, fields, title, unit, available, lat, lng in EXPERTS:
+        if Expert.objects.filter(name=name).exists():
+            continue
+        team_services.expert_create(acting_user=bureau, name=name, title=title, unit=unit,
+                                    phone=f"1390000{created:04d}", available=available, latitude=lat,
+                                    longitude=lng, is_synthetic=True, **dict.fromkeys(fields, True))
+        created += 1
+    account = User.objects.filter(username=DEMO_EXPERT_ACCOUNT).first()
+    expert = Expert.objects.filter(name=EXPERTS[0][0], archived_at__isnull=True).first()
+    if account is not None and expert is not None and expert.user_id is None \
+            and not Expert.objects.filter(user=account).exists():
+        team_services.expert_link_user(acting_user=bureau, expert=expert, user=account)
+    return created
+
+
+def _load_equipment(bureau) -> int:
+    """Equipment held by the demo teams and warehouses, through the service (with its status log); an item
+    already held by its holder (by name) is left alone."""
+    from .teams import services as team_services
+    from .teams.models import Equipment, RescueTeam
+
+    created = 0
+    for name, spec, quantity, holder, status in EQUIPMENT:
+        team = RescueTeam.objects.filter(name=holder, archived_at__isnull=True).first()
+        warehouse = None if team else Warehouse.objects.filter(name=holder, archived_at__isnull=True).first()
+        if team is None and warehouse is None:
+            continue
+        if Equipment.objects.filter(name=name, team=team, warehouse=warehouse).exists():
+            continue
+        equipment = team_services.equipment_create(acting_user=bureau, name=name, model_spec=spec,
+                                                   quantity=quantity, team=team, warehouse=warehouse)
+        if status != Equipment.Status.IN_SERVICE:
+            team_services.equipment_set_status(acting_user=bureau, equipment=equipment, status=status,
+                                               note=TEAM_NOTE)
+        created += 1
+    return created
 
 
 DOCUMENT_NOTE = "演示数据"

@@ -3,13 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from emergency.core.exports import file_response
 from emergency.core.models import ImportJob
 from emergency.core.views import business_required
 from emergency.lib.xlsx import XLSX_MIME, Sheet, xlsx_bytes
@@ -109,6 +110,5 @@ def import_template(request, register: str):
         Sheet(title=_("Notes"), headers=[_("Column"), _("Required column"), _("Also accepted as header")],
               rows=notes),
     ])
-    resp = HttpResponse(data, content_type=XLSX_MIME)
-    resp["Content-Disposition"] = f'attachment; filename="{spec.name}-template.xlsx"'
-    return resp
+    return file_response(data, XLSX_MIME, f"{spec.title}-{_('Import template')}.xlsx",
+                         fallback=f"{spec.name}-template.xlsx")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import quote
 
 import pytest
 import segno
@@ -49,4 +50,6 @@ def test_the_url_it_encodes_opens_the_phone_page(client, enterprise_manager, rp_
 def test_it_can_be_downloaded_for_printing(client, subdistrict_officer, rp_point):
     login(client, subdistrict_officer)
     resp = client.get(reverse("prevention:risk_point_qr", args=[rp_point.pk]) + "?download=1")
-    assert resp["Content-Disposition"] == f'attachment; filename="risk-point-{rp_point.pk}.svg"'
+    # The point's name for people (RFC 5987), its number for clients that only take ASCII names.
+    assert resp["Content-Disposition"] == (f'attachment; filename="risk-point-{rp_point.pk}.svg"; '
+                                           f"filename*=UTF-8''{quote(rp_point.name)}-QR%20code.svg")

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from emergency.core.filters import IdChoiceFilter
 from emergency.enterprises.models import Enterprise
@@ -58,7 +59,7 @@ class ReserveWarehouseForm(forms.Form):
 
 
 class ReserveLineForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Item"), queryset=SupplyItem.objects.filter(archived_at__isnull=True))
+    item = forms.ModelChoiceField(label=pgettext_lazy("supply item", "Item"), queryset=SupplyItem.objects.filter(archived_at__isnull=True))
     quantity = forms.DecimalField(label=_("Quantity"), min_value=0.001, max_digits=14, decimal_places=3)
     capacity_note = forms.CharField(label=_("Capacity note"), max_length=300, required=False)
 
@@ -71,7 +72,7 @@ class ReserveFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Contract number or supplier"))
     valid = django_filters.ChoiceFilter(choices=YES_NO, method="is_valid", label=_("Valid today"))
     item = IdChoiceFilter(queryset=SupplyItem.objects.filter(archived_at__isnull=True),
-                          method="has_item", label=_("Item"))
+                          method="has_item", label=pgettext_lazy("supply item", "Item"))
 
     class Meta:
         model = ReserveAgreement

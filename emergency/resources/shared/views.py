@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from emergency.core.audit import audit_record
-from emergency.core.exports import stream_xlsx
+from emergency.core.exports import dated, stream_xlsx
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent
 
@@ -65,9 +64,10 @@ def create_page(request, form, service, *, detail: str, template: str, context: 
 
 
 def export_register(request, *, title: str, filename: str, headers, rows, model) -> FileResponse:
-    """Stream the rows as `<filename>-<date>.xlsx` and audit the export (filters and row count)."""
-    response, n = stream_xlsx(title=title, headers=headers, rows=rows,
-                              filename=f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")
+    """Stream the rows as `<title>-<date>.xlsx` (`<filename>-<date>.xlsx` for clients that need ASCII) and
+    audit the export (filters and row count)."""
+    response, n = stream_xlsx(title=title, headers=headers, rows=rows, filename=dated(title, "xlsx"),
+                              fallback=dated(filename, "xlsx"))
     audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, object_type=model._meta.label,
                  object_repr=title, changes={"filters": request.GET.urlencode(), "rows": n})
     return response

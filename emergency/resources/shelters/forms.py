@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from emergency.core.models import Division
 
+from ..shared.services import check_phone
 from .models import Shelter
 
 BLANK = [("", "---------")]
@@ -59,3 +61,11 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not offer_override:
             self.fields["override"].widget = forms.HiddenInput()
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        try:
+            check_phone(phone, "phone", required=False)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["phone"]) from None
+        return phone

@@ -21,7 +21,7 @@ from emergency.core.audit import audit_record, created_fields
 from emergency.core.models import AuditEvent
 from emergency.core.rules import rule_value
 
-from ..shared.services import require_manage
+from ..shared.services import check_phone, require_manage
 from .models import Shelter, ShelterStay
 
 
@@ -136,6 +136,7 @@ def shelter_check_in(*, acting_user, shelter: Shelter, head_name: str, people: i
         raise ValidationError({"head_name": _("At most 50 characters.")})
     if len(phone.strip()) > 30:
         raise ValidationError({"phone": _("At most 30 characters.")})
+    check_phone(phone, "phone", required=False)
     if not isinstance(people, int) or isinstance(people, bool) or people < 1:
         raise ValidationError({"people": _("At least one person.")})
     if shelter.status not in (Shelter.Status.OPEN, Shelter.Status.FULL):

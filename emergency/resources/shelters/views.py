@@ -168,7 +168,8 @@ def _public_url(request, shelter: Shelter) -> str:
 def shelter_qr(request, pk: int):
     shelter = _shelter(request, pk)
     return qr_svg_response(_public_url(request, shelter), title=_("Shelter information"),
-                           filename=f"shelter-{shelter.pk}.svg", download=bool(request.GET.get("download")))
+                           filename=f"{shelter.name}-{_('QR code')}.svg", fallback=f"shelter-{shelter.pk}.svg",
+                           download=bool(request.GET.get("download")))
 
 
 def shelter_public(request, token: str):

@@ -48,7 +48,7 @@ class ReadinessForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     role = forms.CharField(label=_("Role"), max_length=50, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     skills = forms.CharField(label=_("Skills"), max_length=300, required=False)
@@ -63,11 +63,11 @@ class SocialRecordForm(forms.Form):
 
 
 class ExpertForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     # Named like Form.fields on purpose: the metaclass takes it into base_fields, so nothing is shadowed.
     fields = forms.MultipleChoiceField(label=_("Fields"), choices=[(code, label) for _a, code, label in EXPERT_FIELDS],
                                        widget=forms.CheckboxSelectMultiple)
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = forms.CharField(label=pgettext_lazy("job title", "Title"), max_length=100, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30)
     available = forms.BooleanField(label=_("Available"), required=False, initial=True)
@@ -88,6 +88,16 @@ class ExpertForm(forms.Form):
         for attr, code, _label in EXPERT_FIELDS:
             data[attr] = code in chosen
         return data
+
+
+class ExpertAvailabilityForm(forms.Form):
+    """The expert's own page: whether they can be called on now."""
+
+    available = forms.TypedChoiceField(label=_("Available"), choices=YES_NO, coerce=lambda v: v == "1")
+
+    @classmethod
+    def for_expert(cls, expert: Expert, data=None) -> ExpertAvailabilityForm:
+        return cls(data, initial={"available": "1" if expert.available else "0"})
 
 
 class EquipmentForm(forms.Form):

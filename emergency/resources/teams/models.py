@@ -165,6 +165,10 @@ class Expert(BaseModel):
     latitude = models.FloatField(_("latitude (WGS-84)"), null=True, blank=True)
     longitude = models.FloatField(_("longitude (WGS-84)"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
+    # The expert's own account (role expert), if they have one: it opens the expert's own page (their profile and
+    # availability). Linked only by teams.services.expert_link_user (audited); never a form field.
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="expert_profile", editable=False, verbose_name=_("account"))
     history = HistoricalRecords()
 
     class Meta:

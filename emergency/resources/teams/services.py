@@ -209,6 +209,56 @@ def expert_update(*, acting_user, expert: Expert, data: dict[str, Any]) -> dict:
     return changes
 
 
+def expert_of(user) -> Expert | None:
+    """The expert profile linked to this account (role expert), or None."""
+    if user is None or not user.is_authenticated or user.role != Role.EXPERT:
+        return None
+    return Expert.objects.filter(user=user, archived_at__isnull=True).first()
+
+
+@transaction.atomic
+def expert_link_user(*, acting_user, expert: Expert, user) -> Expert:
+    """Link an expert profile to the expert's own account (role expert), or unlink it (`user=None`). The bureau
+    (or a named system actor: the demo loader) decides; one profile per account. Audited."""
+    actors.require(acting_user)
+    require(is_bureau(acting_user) or actors.is_system(acting_user))
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
+    if user is not None:
+        if user.role != Role.EXPERT:
+            raise ValidationError({"user": _("Only an account with the expert role can be linked to an expert.")})
+        other = Expert.objects.filter(user=user).exclude(pk=expert.pk).first()
+        if other is not None:
+            raise ValidationError({"user": _("This account is already linked to the expert %(name)s.") % {
+                "name": other.name}})
+    before = expert.user
+    if (before.pk if before else None) == (user.pk if user else None):
+        return expert
+    expert.user = user
+    expert._history_user = actors.user_or_none(acting_user)
+    expert.save(update_fields=["user", "updated_at"])
+    audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=expert,
+                 changes={"user": [before.username if before else None, user.username if user else None]})
+    return expert
+
+
+@transaction.atomic
+def expert_set_availability(*, acting_user, expert: Expert, available: bool) -> dict:
+    """Whether the expert can be called on now: the expert themselves (through the linked account) or the
+    bureau. Audited; a no-op changes nothing."""
+    actors.require(acting_user)
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
+    own = bool(getattr(acting_user, "is_authenticated", False) and expert.user_id is not None
+               and expert.user_id == acting_user.pk)
+    require(own or is_bureau(acting_user))
+    if not isinstance(available, bool):
+        raise ValidationError({"available": _("Choose available or not available.")})
+    expert._history_user = actors.user_or_none(acting_user)
+    changes = model_update(instance=expert, data={"available": available})
+    if changes:
+        audit_record(acting_user=acting_user, event_type=AuditEvent.Type.UPDATE, obj=expert, changes=changes)
+    return changes
+
+
 # --- equipment -----------------------------------------------------------------------------------
 
 @transaction.atomic

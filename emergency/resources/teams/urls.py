@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/records/", v.team_record_add, name="team_record_add"),
     path("experts/", v.expert_list, name="expert_list"),
     path("experts/new/", v.expert_create, name="expert_create"),
+    path("experts/me/", v.expert_me, name="expert_me"),
     path("experts/export.xlsx", v.expert_export, name="expert_export"),
     path("experts/<int:pk>/", v.expert_detail, name="expert_detail"),
     path("experts/<int:pk>/edit/", v.expert_edit, name="expert_edit"),

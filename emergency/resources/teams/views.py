@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from emergency.core.audit import audit_record
+from emergency.core.exports import dated, file_response
 from emergency.core.models import AuditEvent
+from emergency.core.roles import Role
 from emergency.core.scoping import get_for_user, scope_queryset
+from emergency.core.views import roles_required
 from emergency.lib.masking import mask_phone
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx
 
@@ -27,6 +30,7 @@ from .forms import (
     EquipmentFilter,
     EquipmentForm,
     EquipmentStatusForm,
+    ExpertAvailabilityForm,
     ExpertFilter,
     ExpertForm,
     MemberForm,
@@ -43,9 +47,7 @@ def _xlsx(request, *, title: str, filename: str, headers, rows, object_type: str
     data = build_xlsx(title=title, headers=headers, rows=rows)
     audit_record(acting_user=request.user, event_type=AuditEvent.Type.EXPORT, object_type=object_type,
                  object_repr=title, changes={"filters": request.GET.urlencode()})
-    resp = HttpResponse(data, content_type=XLSX_MIME)
-    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return resp
+    return file_response(data, XLSX_MIME, dated(title, "xlsx"), fallback=dated(filename.removesuffix(".xlsx"), "xlsx"))
 
 
 # --- teams ---------------------------------------------------------------------------------------
@@ -219,6 +221,24 @@ def expert_edit(request, pk: int):
             return redirect("resources:expert_detail", pk=expert.pk)
     return render(request, "resources/expert_form.html", {"form": form, "expert": expert},
                   status=400 if form.errors else 200)
+
+
+@roles_required({Role.EXPERT})
+def expert_me(request):
+    """The expert's own page: their profile (the bureau keeps it) and their availability, which they change
+    here through the service. Only accounts with the expert role; the registers stay closed to them. There is
+    no consultation record yet, so the page shows no consultations."""
+    expert = svc.expert_of(request.user)
+    form = ExpertAvailabilityForm.for_expert(expert, request.POST or None) if expert is not None else None
+    if request.method == "POST":
+        if expert is None:
+            raise PermissionDenied
+        if form.is_valid() and service_call(form, svc.expert_set_availability, acting_user=request.user,
+                                            expert=expert, **form.cleaned_data) is not None:
+            messages.success(request, _("Your availability is saved."))
+            return redirect("resources:expert_me")
+    return render(request, "resources/expert_me.html", {"expert": expert, "form": form},
+                  status=400 if form is not None and form.errors else 200)
 
 
 # --- equipment -----------------------------------------------------------------------------------

@@ -41,5 +41,6 @@ def test_loading_twice_adds_nothing(db):
     make_user("bureau_staff", "bureau_staff")
     load_demo_resources()
     before = (Shelter.objects.count(), Warehouse.objects.count(), StockMovement.objects.count())
-    assert load_demo_resources() == {"shelters": 0, "warehouses": 0, "agreements": 0, "documents": 0}
+    assert load_demo_resources() == {"shelters": 0, "warehouses": 0, "agreements": 0, "documents": 0,
+                                     "teams": 0, "experts": 0, "equipment": 0}
     assert (Shelter.objects.count(), Warehouse.objects.count(), StockMovement.objects.count()) == before

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from emergency.core import demo
+from emergency.core.management.commands.demo_totp import totp_key_base32
 
 
 class Command(BaseCommand):
@@ -16,5 +17,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<14} {role}")
         self.stdout.write(
             "Administrative roles (bureau_admin, sys_admin, sec_admin, audit_admin) need a TOTP code:\n"
-            f"  add the key (hex) {demo.DEMO_TOTP_KEY} to an authenticator app, or run\n"
-            "  .venv/bin/python manage.py demo_totp")
+            f"  add the key {totp_key_base32()} (base32, time-based, 6 digits, 30 s) to an authenticator app,\n"
+            "  or run `make demo-totp` for the current code, the otpauth:// URI and a QR code to scan")
