@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from emergency.core.exports import dated, file_response
 from emergency.core.roles import BUREAU_ROLES, Role, can_see_business
+from emergency.core.sorting import Sorting
 from emergency.lib.masking import mask_phone
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx
 
@@ -123,9 +124,14 @@ def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+# The register's sortable columns (`?sort=`, core/sorting.py): by code (the hierarchy) unless one is chosen.
+DIVISION_SORTING = Sorting({"code": ("code",), "name": ("name",), "level": ("level",), "parent": ("parent__code",),
+                            "children": ("child_count",)}, default="code")
+
+
 @business_required
 def division_list(request):
-    qs = selectors.division_list(user=request.user, filters=request.GET)
+    qs, sort = DIVISION_SORTING.apply(selectors.division_list(user=request.user, filters=request.GET), request.GET)
     f = selectors.DivisionFilter(request.GET, queryset=Division.objects.none())
     f.filters["subdistrict"].queryset = scope_queryset(
         request.user, Division.objects.filter(level=Division.Level.SUBDISTRICT)) | Division.objects.filter(
@@ -135,7 +141,7 @@ def division_list(request):
         d.masked_phone = mask_phone(d.contact_phone)
     can_create = request.user.role in BUREAU_ROLES or request.user.role == Role.SUBDISTRICT
     return render(request, "core/division_list.html", {"page": page, "filter": f, "can_create": can_create,
-                                                       "query": request.GET.urlencode()})
+                                                       "query": request.GET.urlencode(), "sort": sort})
 
 
 @business_required

@@ -17,6 +17,7 @@ from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent
 from emergency.core.roles import Role
 from emergency.core.scoping import get_for_user, scope_queryset
+from emergency.core.sorting import Sorting
 from emergency.core.views import business_required
 from emergency.lib.masking import mask_phone
 
@@ -25,6 +26,9 @@ from .forms import EnterpriseForm, SectorForm
 from .models import SectorSupervision
 
 PAGE_SIZE = 50
+SORTING = Sorting({"name": ("name",), "credit_code": ("credit_code",), "industry": ("industry",),
+                   "division": ("division__code",), "above_scale": ("above_scale",),
+                   "category": ("enforcement_category",)}, default="name")
 EXPORT_CHUNK = 2000
 
 
@@ -51,11 +55,12 @@ def _get(request, pk: int):
 @registry_required
 def enterprise_list(request):
     f = selectors.enterprise_filter(user=request.user, filters=request.GET)
-    page = Paginator(f.qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs, sort = SORTING.apply(f.qs, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for e in page:
         e.masked_phone = mask_phone(e.safety_manager_phone or e.principal_phone)
     return render(request, "enterprises/list.html", {
-        "page": page, "filter": f, "query": request.GET.urlencode(),
+        "page": page, "filter": f, "query": request.GET.urlencode(), "sort": sort,
         "can_create": selectors.may_create(request.user),
         "show_filters": request.user.role != Role.ENTERPRISE,  # an enterprise account lists just itself
         "show_sectors": scoping.may_read(request.user, SectorSupervision),

@@ -23,6 +23,7 @@ from emergency.core.models import AuditEvent, Department
 from emergency.core.roles import BUREAU_ROLES
 from emergency.core.scoping import acting_department_ids, get_for_user, scope_queryset
 from emergency.core.services import UnknownDepartments
+from emergency.core.sorting import Sorting
 from emergency.core.views import attach_upload, readers_required
 from emergency.lib.docx import DOCX_MIME
 from emergency.lib.xlsx import XLSX_MIME
@@ -316,23 +317,32 @@ def report_attach(request, report_pk: int):
     return redirect("plans:report_detail", report_pk=report.pk)
 
 
+# The lists' sortable columns (`?sort=`, core/sorting.py): the notice's order of items unless one is chosen.
+REPORT_SORTING = Sorting({"item": ("assignment__item__order",), "department": ("assignment__department__name",),
+                          "status": ("status",), "percent": ("percent_complete",), "state": ("state",)},
+                         default="item")
+NOTICE_SORTING = Sorting({"serial": ("serial",), "item": ("item__order",), "department": ("department__name",),
+                          "deadline": ("deadline",), "state": ("state",)}, default="-serial")
+
+
 @plan_user_required
 def report_list(request, pk: int):
     plan = _plan(request, pk)
     period = _period(request, plan)
     state = request.GET.get("state") or None
-    qs = selectors.report_list(user=request.user, plan=plan, period=period, state=state)
+    qs, sort = REPORT_SORTING.apply(selectors.report_list(user=request.user, plan=plan, period=period, state=state),
+                                    request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "plan_supervision/report_list.html", {
         "plan": plan, "period": period, "periods": plan.periods.all(), "page": page, "state": state,
-        "states": ProgressReport.State.choices})
+        "states": ProgressReport.State.choices, "sort": sort})
 
 
 @plan_user_required
 def notice_list(request):
-    qs = selectors.notice_list(user=request.user)
+    qs, sort = NOTICE_SORTING.apply(selectors.notice_list(user=request.user), request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "plan_supervision/notice_list.html", {"page": page})
+    return render(request, "plan_supervision/notice_list.html", {"page": page, "sort": sort})
 
 
 @plan_user_required

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from emergency.core.rules import rule_value
@@ -20,16 +19,14 @@ BLANK = [("", "---------")]
 
 
 class RiskPointFilter(RiskPointLedgerFilter):
-    """The ledger's filters (subdistrict, industry, level, kind, control level, enterprise) plus a search."""
+    """The ledger's filters (subdistrict, industry, level, kind, control level, enterprise) and its search (the
+    point's name or its enterprise's)."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields = ("name", "enterprise__name")
 
     class Meta(RiskPointLedgerFilter.Meta):
-        fields = ["q", *RiskPointLedgerFilter.Meta.fields]
-
-    def search(self, qs, name, value):
-        value = value.strip()
-        return qs.filter(Q(name__icontains=value) | Q(enterprise__name__icontains=value)) if value else qs
+        pass
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):

@@ -22,6 +22,7 @@ from emergency.core.filters import IdChoiceFilter, IdFilter
 from emergency.core.models import Division
 from emergency.core.rules import rule_value
 from emergency.core.scoping import scope_queryset
+from emergency.core.sorting import Sorting
 from emergency.enterprises.models import Enterprise, Industry
 
 from .models import ControlLevel, HiddenHazard, InspectionTask, RiskLevel, RiskPoint
@@ -229,6 +230,8 @@ class _LedgerFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(field_name="enterprise__industry", choices=Industry.choices,
                                            label=_("Industry"))
     enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
+    # A keyword inside the record's own words or its enterprise's name (each ledger says which words).
+    q = django_filters.CharFilter(method="search", label=_("Keyword"))
     since = django_filters.DateFilter(method="created_since", label=_("From"))
     until = django_filters.DateFilter(method="created_until", label=_("To"))
 
@@ -243,6 +246,17 @@ class _LedgerFilter(django_filters.FilterSet):
 
     def in_subdistrict(self, qs, name, value: Division):
         return qs.filter(enterprise__division__path__startswith=value.path) if value else qs
+
+    search_fields: tuple[str, ...] = ("enterprise__name",)
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        match = Q()
+        for field_name in self.search_fields:
+            match |= Q(**{f"{field_name}__icontains": value})
+        return qs.filter(match)
 
     # Ranges on the timestamp itself (not on its date), so that the created_at index is usable.
     def created_since(self, qs, name, value):
@@ -263,10 +277,11 @@ class HazardLedgerFilter(_LedgerFilter):
     overdue = django_filters.ChoiceFilter(choices=YES_NO, method="by_overdue", label=_("Overdue"))
     # Not closed yet: what the workbench's "open hidden hazards by level" counts and opens.
     still_open = django_filters.ChoiceFilter(choices=YES_NO, method="by_open", label=_("Not closed yet"))
+    search_fields = ("title", "location", "responsible_person", "enterprise__name")
 
     class Meta:
         model = HiddenHazard
-        fields = ["subdistrict", "industry", "hazard_class", "state", "overdue", "still_open", "since", "until",
+        fields = ["q", "subdistrict", "industry", "hazard_class", "state", "overdue", "still_open", "since", "until",
                   "enterprise"]
 
     def by_class(self, qs, name, value):
@@ -286,23 +301,36 @@ class RiskPointLedgerFilter(_LedgerFilter):
                                                  (NONE, _("Not assessed"))], method="by_level", label=_("Risk level"))
     kind = django_filters.ChoiceFilter(choices=RiskPoint.Kind.choices, label=_("Kind"))
     control_level = django_filters.ChoiceFilter(choices=ControlLevel.choices, label=_("Control level"))
+    search_fields = ("name", "location", "responsible_person", "enterprise__name")
 
     class Meta:
         model = RiskPoint
-        fields = ["subdistrict", "industry", "level", "kind", "control_level", "since", "until", "enterprise"]
+        fields = ["q", "subdistrict", "industry", "level", "kind", "control_level", "since", "until", "enterprise"]
 
     def by_level(self, qs, name, value):
         return qs.filter(current_level__isnull=True) if value == NONE else qs.filter(current_level=value)
 
 
+# The ledgers' columns, by which the page and its export sort (`?sort=`, core/sorting.py). Subdistrict sorts by
+# the division's path, which groups a subdistrict's communities under it.
+HAZARD_LEDGER_SORTING = Sorting({
+    "found": ("created_at",), "title": ("title",), "enterprise": ("enterprise__name",),
+    "subdistrict": ("enterprise__division__path",), "class": ("hazard_class",), "state": ("state",),
+    "deadline": ("deadline",), "responsible": ("responsible_person",)}, default="-found")
+RISK_POINT_LEDGER_SORTING = Sorting({
+    "name": ("name",), "enterprise": ("enterprise__name", "enterprise_id"),
+    "subdistrict": ("enterprise__division__path",), "kind": ("kind",), "control_level": ("control_level",),
+    "level": ("current_level",), "responsible": ("responsible_person",)}, default="enterprise")
+
+
 def hazard_ledger(*, user, filters) -> tuple[HazardLedgerFilter, QuerySet[HiddenHazard]]:
     f = HazardLedgerFilter(filters or None, hazards_in_scope(user), user=user)
-    return f, f.qs.order_by("-created_at", "-pk")
+    return f, HAZARD_LEDGER_SORTING.apply(f.qs, filters)[0]
 
 
 def risk_point_ledger(*, user, filters) -> tuple[RiskPointLedgerFilter, QuerySet[RiskPoint]]:
     f = RiskPointLedgerFilter(filters or None, risk_points_in_scope(user), user=user)
-    return f, f.qs.order_by("enterprise__name", "enterprise_id", "name", "pk")
+    return f, RISK_POINT_LEDGER_SORTING.apply(f.qs, filters)[0]
 
 
 # --- risk map -------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def dashboard(request):
     })
 
 
-def _ledger(request, *, template: str, select, export):
+def _ledger(request, *, template: str, select, export, sorting):
     f, qs = select(user=request.user, filters=request.GET)
     invalid = f.is_bound and not f.form.is_valid()
     if invalid:
@@ -83,19 +83,20 @@ def _ledger(request, *, template: str, select, export):
     for row in page:
         row.subdistrict = index.get(row.enterprise.division_id, selectors.UNPLACED)
     return render(request, template, {"filter": f, "page": page, "invalid": invalid, "nav": "prevention",
+                                      "sort": sorting.chosen(request.GET),
                                       "query": request.GET.urlencode(), "export_url": reverse(export)})
 
 
 @regulator_view
 def ledger_hazards(request):
     return _ledger(request, template="prevention/ledger_hazards.html", select=selectors.hazard_ledger_page,
-                   export="prevention:ledger_hazards_export")
+                   export="prevention:ledger_hazards_export", sorting=selectors.HAZARD_LEDGER_SORTING)
 
 
 @regulator_view
 def ledger_risk_points(request):
     return _ledger(request, template="prevention/ledger_risk_points.html", select=selectors.risk_point_ledger_page,
-                   export="prevention:ledger_risk_points_export")
+                   export="prevention:ledger_risk_points_export", sorting=selectors.RISK_POINT_LEDGER_SORTING)
 
 
 def _export(request, select, write):

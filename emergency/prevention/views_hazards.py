@@ -23,6 +23,7 @@ from emergency.core.forms import add_validation_errors
 from emergency.core.models import Division
 from emergency.core.roles import BUREAU_ROLES, Role
 from emergency.core.scoping import get_for_user, scope_queryset
+from emergency.core.sorting import Sorting
 from emergency.core.views import readers_required
 from emergency.enterprises.models import Enterprise
 
@@ -102,13 +103,20 @@ def _available(user, hazard: HiddenHazard, can_write: bool) -> set[str]:
 
 # --- pages --------------------------------------------------------------------------------------
 
+# Newest first unless a column is chosen; the first column shows the title and the day it was found.
+HAZARD_SORTING = Sorting({"found": ("created_at",), "title": ("title",), "enterprise": ("enterprise__name",),
+                          "state": ("state",), "class": ("hazard_class",), "deadline": ("deadline",)},
+                         default="-found")
+
+
 @hazard_user_required
 def hazard_list(request):
     user = request.user
-    qs = _hazards(user).select_related("enterprise__division").order_by("-created_at", "-pk")
+    qs = _hazards(user).select_related("enterprise__division")
     subdistricts = Division.objects.filter(level=Division.Level.SUBDISTRICT, archived_at__isnull=True)
     f = HazardFilter(request.GET or None, qs, user=user, subdistricts=subdistricts)
-    page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    qs, sort = HAZARD_SORTING.apply(f.qs, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for h in page:
         h.badge = STATE_BADGE.get(h.state, "text-bg-secondary")
     chosen = f.form.cleaned_data.get("enterprise") if f.is_bound and "enterprise" in f.filters else None
@@ -116,7 +124,7 @@ def hazard_list(request):
         chosen = scope_queryset(user, Enterprise.objects.filter(pk=chosen)).only("pk", "name").first()
     return render(request, "prevention/hazard_list.html", {
         "page": page, "filter": f, "nav": "prevention", "chosen_enterprise": chosen,
-        "can_report": True, "is_enterprise": user.role == Role.ENTERPRISE})
+        "can_report": True, "is_enterprise": user.role == Role.ENTERPRISE, "sort": sort})
 
 
 @hazard_user_required

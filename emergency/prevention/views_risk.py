@@ -19,6 +19,7 @@ from emergency.core.forms import add_validation_errors
 from emergency.core.roles import Role
 from emergency.core.rules import rule_value
 from emergency.core.scoping import get_for_user, scope_queryset
+from emergency.core.sorting import Sorting
 from emergency.core.views import readers_required
 from emergency.enterprises.models import Enterprise
 from emergency.lib.qr import qr_svg_response
@@ -57,11 +58,15 @@ def _enterprises(user):
     return scope_queryset(user, Enterprise.objects.filter(archived_at__isnull=True)).order_by("name")
 
 
+RISK_POINT_SORTING = Sorting({**selectors.RISK_POINT_LEDGER_SORTING.columns, "measures": ("n_measures",)},
+                             default="enterprise")
+
+
 @prevention_required
 def risk_point_list(request):
     f = RiskPointFilter(request.GET or None, _points(request.user), user=request.user)
-    qs = f.qs.annotate(n_measures=Count("measures", filter=Q(measures__archived_at__isnull=True))).order_by(
-        "enterprise__name", "enterprise_id", "name", "pk")
+    qs, sort = RISK_POINT_SORTING.apply(
+        f.qs.annotate(n_measures=Count("measures", filter=Q(measures__archived_at__isnull=True))), request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page:
         p.colour = level_colour(p.current_level)
@@ -70,7 +75,8 @@ def risk_point_list(request):
         enterprise = _enterprises(request.user).filter(pk=f.form.cleaned_data["enterprise"]).first()
     can_create = scoping.may_create(request.user, RiskPoint)
     return render(request, "prevention/risk_point_list.html", {
-        "page": page, "filter": f, "enterprise": enterprise, "can_create": can_create, "nav": "prevention"})
+        "page": page, "filter": f, "enterprise": enterprise, "can_create": can_create, "nav": "prevention",
+        "sort": sort})
 
 
 @prevention_required

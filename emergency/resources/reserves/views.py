@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from emergency.core.scoping import get_for_user, scope_queryset
+from emergency.core.sorting import Sorting
 
 from ..access import reserves_required
 from ..shared.services import is_bureau
@@ -23,6 +24,12 @@ from .forms import ReserveFilter, ReserveForm, ReserveLineFormSet, ReserveWareho
 from .imports import ReserveImport, reserve_values
 from .models import ReserveAgreement, ReserveLine
 
+# Latest validity first unless a column is chosen (`?sort=`, core/sorting.py).
+RESERVE_SORTING = Sorting({"contract": ("contract_number",), "supplier": ("supplier_name",),
+                           "warehouse": ("warehouse__name",), "validity": ("valid_until",),
+                           "delivery": ("delivery_hours",), "items": ("n_lines",), "contact": ("contact_name",)},
+                          default="-validity")
+
 
 @require_GET
 @reserves_required
@@ -30,12 +37,14 @@ def reserve_list(request):
     today = timezone.localdate()
     qs = scope_queryset(request.user, ReserveAgreement.objects.filter(archived_at__isnull=True))
     f = ReserveFilter(request.GET, qs)
-    page = page_of(request, f.qs.select_related("enterprise", "warehouse").annotate(n_lines=Count("lines"))
-                   .order_by("-valid_until", "contract_number"))
+    qs, sort = RESERVE_SORTING.apply(
+        f.qs.select_related("enterprise", "warehouse").annotate(n_lines=Count("lines")), request.GET)
+    page = page_of(request, qs)
     for a in page:
         a.is_current = a.valid_from <= today <= a.valid_until
     return render(request, "resources/reserve_list.html", {
-        "page": page, "filter": f, "query": request.GET.urlencode(), "can_create": is_bureau(request.user)})
+        "page": page, "filter": f, "query": request.GET.urlencode(), "can_create": is_bureau(request.user),
+        "sort": sort})
 
 
 def _warehouses(user):

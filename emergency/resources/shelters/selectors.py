@@ -12,6 +12,7 @@ from django.db.models import IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from emergency.core.scoping import scope_queryset
+from emergency.core.sorting import Sorting
 
 from . import services
 from .models import Shelter
@@ -37,6 +38,13 @@ def add_capacity(shelters, per_person: dict[str, Decimal] | None = None) -> list
     return rows
 
 
+# Capacity and available places are worked out from the area after the query: capacity sorts by the effective
+# area it comes from; available places are not sortable.
+SHELTER_SORTING = Sorting({"name": ("name",), "division": ("division__code",), "kind": ("kind",),
+                           "status": ("status",), "capacity": ("effective_area_m2",), "occupancy": ("occupancy",)},
+                          default="division")
+
+
 def shelter_list(user, filters=None):
     qs = scope_queryset(user, shelters_with_numbers(Shelter.objects.filter(archived_at__isnull=True)
                                                     .select_related("division")))
@@ -46,7 +54,7 @@ def shelter_list(user, filters=None):
     if (filters.get("q") or "").strip():
         q = filters["q"].strip()
         qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
-    return qs.order_by("division__code", "name", "pk")
+    return SHELTER_SORTING.apply(qs, filters)[0]
 
 
 def shelter_numbers(shelter: Shelter) -> dict:

@@ -52,7 +52,8 @@ def shelter_list(request):
         "page": page, "can_create": can_create, "per_person": per_person[""],
         "kind_overrides": [(label, per_person[k]) for k, label in Shelter.Kind.choices if per_person[k] != per_person[""]],
         "statuses": Shelter.Status.choices,
-        "status": request.GET.get("status", ""), "q": request.GET.get("q", ""), "nav": "resources"})
+        "status": request.GET.get("status", ""), "q": request.GET.get("q", ""), "nav": "resources",
+        "sort": selectors.SHELTER_SORTING.chosen(request.GET)})
 
 
 def _detail(request, shelter: Shelter, *, form=None, status=200):

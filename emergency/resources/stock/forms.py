@@ -114,6 +114,8 @@ class WarehouseFilterForm(forms.Form):
 
 
 class LedgerFilterForm(FilterForm):
+    q = forms.CharField(label=_("Keyword"), required=False, max_length=100,
+                        help_text=_("A word in the supply item's name, the lot number or the note."))
     warehouse = WarehouseChoiceField(label=_("Warehouse"), required=False, queryset=Warehouse.objects.none())
     item = forms.ModelChoiceField(label=_("Supply item"), required=False, queryset=SupplyItem.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(StockMovement.Kind.choices))

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from emergency.core.filters import parse_id
 from emergency.core.rules import rule_value
 from emergency.core.scoping import scope_queryset, writable_queryset
+from emergency.core.sorting import Sorting
 
 from .models import Disposal, Lot, MinimumStock, StockDocument, StockMovement, Transfer, Warehouse
 
@@ -34,7 +35,16 @@ def warehouses(user) -> QuerySet[Warehouse]:
     return scope_queryset(user, Warehouse.objects.filter(archived_at__isnull=True))
 
 
-def warehouse_list(*, user, level: str = "", subdistrict=None) -> QuerySet[Warehouse]:
+# The lists' sortable columns (`?sort=`, core/sorting.py).
+WAREHOUSE_SORTING = Sorting({"name": ("name",), "level": ("level",), "keeper": ("keeper",)}, default="level")
+LEDGER_SORTING = Sorting({"time": ("created_at",), "warehouse": ("lot__warehouse__name",),
+                          "item": ("lot__item__name",), "kind": ("kind",), "quantity": ("quantity",),
+                          "balance": ("balance_after",)}, default="-time")
+DOCUMENT_SORTING = Sorting({"document": ("kind", "pk"), "warehouse": ("warehouse__name",), "state": ("state",),
+                            "lines": ("line_count",), "drafted": ("created_at",)}, default="-drafted")
+
+
+def warehouse_list(*, user, level: str = "", subdistrict=None, sort: str = "") -> QuerySet[Warehouse]:
     """The readable warehouses, filtered and ordered; the stock counts are added per page (`add_stock_counts`)
     so that a district with tens of thousands of warehouses does not aggregate all of them for one page."""
     qs = warehouses(user).select_related("division")
@@ -42,7 +52,7 @@ def warehouse_list(*, user, level: str = "", subdistrict=None) -> QuerySet[Wareh
         qs = qs.filter(level=level)
     if subdistrict is not None:
         qs = qs.filter(division__path__startswith=subdistrict.path)
-    return qs.order_by("level", "name", "pk")
+    return WAREHOUSE_SORTING.apply(qs, {"sort": sort})[0]
 
 
 def add_stock_counts(rows) -> list[Warehouse]:
@@ -111,8 +121,8 @@ def pending_disposals(*, warehouse: Warehouse | None = None) -> QuerySet[Disposa
     return qs.order_by("created_at", "pk")
 
 
-def stock_ledger(*, user, warehouse=None, item=None, kind: str = "", date_from=None,
-                 date_to=None) -> QuerySet[StockMovement]:
+def stock_ledger(*, user, warehouse=None, item=None, kind: str = "", date_from=None, date_to=None, q: str = "",
+                 sort: str = "") -> QuerySet[StockMovement]:
     qs = scope_queryset(user, StockMovement.objects.all()).select_related(
         "lot__warehouse", "lot__item", "created_by")
     if warehouse is not None:
@@ -125,7 +135,11 @@ def stock_ledger(*, user, warehouse=None, item=None, kind: str = "", date_from=N
         qs = qs.filter(created_at__date__gte=date_from)
     if date_to:
         qs = qs.filter(created_at__date__lte=date_to)
-    return qs.order_by("-created_at", "-pk")
+    if q.strip():
+        # The keyword box: a word in the item's name, the lot number or the movement's note.
+        q = q.strip()
+        qs = qs.filter(Q(lot__item__name__icontains=q) | Q(lot__lot_number__icontains=q) | Q(note__icontains=q))
+    return LEDGER_SORTING.apply(qs, {"sort": sort})[0]
 
 
 def below_minimum(*, user=None) -> QuerySet[MinimumStock]:
@@ -158,7 +172,7 @@ def managed_warehouses(user) -> QuerySet[Warehouse]:
     return writable_queryset(user, Warehouse.objects.filter(archived_at__isnull=True))
 
 
-def document_list(*, kind: str = "", state: str = "", warehouse=None):
+def document_list(*, kind: str = "", state: str = "", warehouse=None, sort: str = ""):
     qs = (StockDocument.objects.filter(archived_at__isnull=True)
           .select_related("warehouse", "destination", "created_by", "approved_by", "executed_by")
           .annotate(line_count=Count("lines")))
@@ -168,7 +182,7 @@ def document_list(*, kind: str = "", state: str = "", warehouse=None):
         qs = qs.filter(state=state)
     if warehouse is not None:
         qs = qs.filter(Q(warehouse=warehouse) | Q(destination=warehouse))
-    return qs.order_by("-created_at", "-pk")
+    return DOCUMENT_SORTING.apply(qs, {"sort": sort})[0]
 
 
 def available_now(warehouse: Warehouse, item_ids, *, today: datetime.date) -> dict[int, Decimal]:

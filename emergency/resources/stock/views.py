@@ -107,7 +107,8 @@ def _warehouses(request):
     level, subdistrict = "", None
     if form.is_bound and form.is_valid():
         level, subdistrict = form.cleaned_data["level"], form.cleaned_data["subdistrict"]
-    return form, selectors.warehouse_list(user=request.user, level=level, subdistrict=subdistrict)
+    return form, selectors.warehouse_list(user=request.user, level=level, subdistrict=subdistrict,
+                                          sort=selectors.WAREHOUSE_SORTING.chosen(request.GET))
 
 
 @stock_required
@@ -116,7 +117,8 @@ def warehouse_list(request):
     page = page_of(request, qs)
     selectors.add_stock_counts(page.object_list)
     return render(request, "resources/warehouse_list.html", {
-        "page": page, "form": form, "nav": "resources", "can_create": _may_create(request.user)})
+        "page": page, "form": form, "nav": "resources", "can_create": _may_create(request.user),
+        "sort": selectors.WAREHOUSE_SORTING.chosen(request.GET)})
 
 
 def _with_counts(chunk: list[Warehouse]):
@@ -240,7 +242,7 @@ def disposal_decide(request, pk: int):
 def _ledger_filters(request):
     form = LedgerFilterForm(request.GET or None,
                             warehouses=selectors.warehouses(request.user).order_by("name"))
-    return form, form.filters()
+    return form, {**form.filters(), "sort": selectors.LEDGER_SORTING.chosen(request.GET)}
 
 
 @stock_required
@@ -251,7 +253,7 @@ def stock_ledger(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "resources/stock_ledger.html", {"page": page, "form": form, "nav": "resources",
-                                                           "query": query.urlencode()})
+                                                           "query": query.urlencode(), "sort": filters["sort"]})
 
 
 @stock_required
@@ -343,13 +345,14 @@ STATE_BADGES = {State.DRAFT: "secondary", State.APPROVED: "primary", State.EXECU
 @stock_required
 def document_list(request):
     form = DocumentFilterForm(request.GET or None, warehouses=selectors.warehouses(request.user))
-    qs = selectors.document_list(**form.filters())
+    sort = selectors.DOCUMENT_SORTING.chosen(request.GET)
+    qs = selectors.document_list(**form.filters(), sort=sort)
     page = page_of(request, qs)
     for d in page:
         d.badge = STATE_BADGES[d.state]
     return render(request, "resources/document_list.html", {
         "page": page, "form": form, "can_create": selectors.managed_warehouses(request.user).exists(),
-        "nav": "resources"})
+        "nav": "resources", "sort": sort})
 
 
 def _items():

@@ -17,6 +17,7 @@ from emergency.core.exports import dated, file_response
 from emergency.core.models import AuditEvent
 from emergency.core.roles import Role
 from emergency.core.scoping import get_for_user, scope_queryset
+from emergency.core.sorting import Sorting
 from emergency.core.views import roles_required
 from emergency.lib.masking import mask_phone
 from emergency.lib.xlsx import XLSX_MIME, build_xlsx
@@ -50,6 +51,16 @@ def _xlsx(request, *, title: str, filename: str, headers, rows, object_type: str
     return file_response(data, XLSX_MIME, dated(title, "xlsx"), fallback=dated(filename.removesuffix(".xlsx"), "xlsx"))
 
 
+# The registers' sortable columns (`?sort=`, core/sorting.py); the export keeps the page's order.
+TEAM_SORTING = Sorting({"name": ("name",), "kind": ("kind",), "specialty": ("specialty",),
+                        "division": ("division__code",), "leader": ("leader",), "members": ("n_members",),
+                        "readiness": ("readiness",)}, default="name")
+EXPERT_SORTING = Sorting({"name": ("name",), "title": ("title",), "unit": ("unit",), "available": ("available",)},
+                         default="name")
+EQUIPMENT_SORTING = Sorting({"name": ("name",), "model": ("model_spec",), "quantity": ("quantity",),
+                             "holder": ("team__name", "warehouse__name"), "status": ("status",)}, default="name")
+
+
 # --- teams ---------------------------------------------------------------------------------------
 
 def _teams():
@@ -64,16 +75,17 @@ def _team_filter(request):
 @teams_required
 def team_list(request):
     f = _team_filter(request)
-    page = page_of(request, f.qs.annotate(n_members=Count("members")).order_by("name", "pk"))
+    qs, sort = TEAM_SORTING.apply(f.qs.annotate(n_members=Count("members")), request.GET)
+    page = page_of(request, qs)
     return render(request, "resources/team_list.html", {
-        "page": page, "filter": f, "query": request.GET.urlencode(),
+        "page": page, "filter": f, "query": request.GET.urlencode(), "sort": sort,
         "can_create": svc.may_create_team(request.user)})
 
 
 @require_GET
 @teams_required
 def team_export(request):
-    qs = _team_filter(request).qs.order_by("name", "pk")
+    qs = TEAM_SORTING.apply(_team_filter(request).qs, request.GET)[0]
     return _xlsx(request, title=_("Rescue teams"), filename="rescue-teams.xlsx", headers=TeamImport().header_labels(),
                  rows=(team_values(t) for t in qs.iterator(chunk_size=500)), object_type="resources.RescueTeam")
 
@@ -175,17 +187,18 @@ def _expert_filter(request):
 @experts_required
 def expert_list(request):
     f = _expert_filter(request)
-    page = page_of(request, f.qs.order_by("name", "pk"))
+    qs, sort = EXPERT_SORTING.apply(f.qs, request.GET)
+    page = page_of(request, qs)
     for e in page:
         e.masked_phone = mask_phone(e.phone)
     return render(request, "resources/expert_list.html", {
-        "page": page, "filter": f, "query": request.GET.urlencode(), "can_create": is_bureau(request.user)})
+        "page": page, "filter": f, "query": request.GET.urlencode(), "sort": sort, "can_create": is_bureau(request.user)})
 
 
 @require_GET
 @experts_required
 def expert_export(request):
-    qs = _expert_filter(request).qs.order_by("name", "pk")
+    qs = EXPERT_SORTING.apply(_expert_filter(request).qs, request.GET)[0]
     return _xlsx(request, title=_("Experts"), filename="experts.xlsx", headers=ExpertImport().header_labels(),
                  rows=(expert_values(e) for e in qs.iterator(chunk_size=500)), object_type="resources.Expert")
 
@@ -256,9 +269,10 @@ def _equipment_filter(request):
 @equipment_required
 def equipment_list(request):
     f = _equipment_filter(request)
-    page = page_of(request, f.qs.order_by("name", "pk"))
+    qs, sort = EQUIPMENT_SORTING.apply(f.qs, request.GET)
+    page = page_of(request, qs)
     return render(request, "resources/equipment_list.html", {
-        "page": page, "filter": f, "query": request.GET.urlencode(),
+        "page": page, "filter": f, "query": request.GET.urlencode(), "sort": sort,
         "can_create": svc.may_create_equipment(request.user)})
 
 
@@ -266,7 +280,7 @@ def equipment_list(request):
 @equipment_required
 def equipment_export(request):
     """The list's rows (filters `q`, `status`, `team`), streamed: the import's columns, then the status."""
-    qs = _equipment_filter(request).qs.order_by("name", "pk")
+    qs = EQUIPMENT_SORTING.apply(_equipment_filter(request).qs, request.GET)[0]
     rows = ([*equipment_values(e), e.get_status_display()] for e in qs.iterator(chunk_size=CHUNK))
     return export_register(request, title=_("Equipment"), filename="equipment",
                            headers=EquipmentImport().export_headers(), rows=rows, model=Equipment)
