@@ -173,10 +173,11 @@ TODO_LEVELS = ("info", "warning", "danger")
 
 @dataclass(frozen=True)
 class TodoEntry:
-    """Something waiting for the user: how many, where to go, how urgent ("info", "warning" or "danger")."""
+    """Something waiting for the user: how many, where to go, how urgent ("info", "warning" or "danger"). A count
+    of None is a standing action with nothing to count (an expert keeping their availability current)."""
 
     label: Any
-    count: int
+    count: int | None
     url: str
     level: str = "info"
 
@@ -203,11 +204,12 @@ def todo_providers() -> list[TodoProvider]:
 
 
 def todos_for(user) -> list[TodoEntry]:
-    """Every provider's entries with something to do (count > 0), in registration order. The separated
-    administrators see no business data, so they get none."""
+    """Every provider's entries with something to do (count > 0, or a standing action), in registration order.
+    The separated administrators see no business data, so they get none."""
     if not can_see_business(user):
         return []
-    return [entry for provider in todo_providers() for entry in provider(user) if entry.count > 0]
+    return [entry for provider in todo_providers() for entry in provider(user)
+            if entry.count is None or entry.count > 0]
 
 
 # --- workbench panels ----------------------------------------------------------------------------------------

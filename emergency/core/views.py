@@ -117,7 +117,9 @@ def home(request):
     todos = registry.todos_for(user)
     return render(request, "core/home.html", {
         "late": [t for t in todos if t.level == "danger"], "todos": [t for t in todos if t.level != "danger"],
-        "panels": registry.panels_for(user), "notifications": visible_notifications(user)[:5]})
+        "panels": registry.panels_for(user), "notifications": visible_notifications(user)[:5],
+        # The panels count what the user may read: the whole district for the bureau, one's own area otherwise.
+        "whole_district": user.role in BUREAU_ROLES})
 
 
 def _page(request, qs):

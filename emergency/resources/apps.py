@@ -19,6 +19,7 @@ class ResourcesConfig(AppConfig):
         # What resources plugs into the platform (issue 10 §2). Dotted paths, so that moving a module within the
         # app changes only its string here.
         from emergency.core import registry
+        from emergency.core.roles import Role
         from emergency.core.rules import RuleDefault, Schema, above_zero, mapping_of
 
         from . import scopes, tasks  # noqa: F401 - scoping rules; the stock reminder's schedule entry
@@ -26,6 +27,9 @@ class ResourcesConfig(AppConfig):
         # The link shows to whoever the map page lets in (access.map_required: the shelters' readers).
         registry.register_nav(registry.NavEntry("resources", _("Emergency resources"), "resources:map", order=400,
                                                 allowed=_reads_resources))
+        # An expert's own page (profile and availability): the registers stay closed to experts.
+        registry.register_nav(registry.NavEntry("expert_me", _("My expert profile"), "resources:expert_me", order=410,
+                                                roles={Role.EXPERT}))
         registry.register_api_urls("resources/", "emergency.resources.api")
         registry.register_search("emergency.resources.search.search_resources")
         registry.register_todo("emergency.resources.todo.resources_todos")

@@ -12,7 +12,7 @@ from emergency.core.filters import IdChoiceFilter
 from emergency.core.models import Department, Division
 
 from ..stock.models import Warehouse
-from .models import EXPERT_FIELDS, Equipment, Expert, RescueTeam, SocialForceRecord
+from .models import EXPERT_FIELDS, Equipment, Expert, RescueTeam, SocialForceRecord, certificates_due
 
 DATE = forms.DateInput(attrs={"type": "date"})
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
@@ -138,10 +138,13 @@ class TeamFilter(django_filters.FilterSet):
     specialty = django_filters.ChoiceFilter(choices=RescueTeam.Specialty.choices, label=_("Specialty"))
     readiness = django_filters.ChoiceFilter(choices=RescueTeam.Readiness.choices, label=_("Readiness"))
     subdistrict = IdChoiceFilter(queryset=_subdistricts(), method="under", label=_("Subdistrict"))
+    # What the workbench's "certificates expired or expiring" opens.
+    certificates = django_filters.ChoiceFilter(choices=[("due", _("Expired or expiring"))], method="certificates_due",
+                                               label=_("Members' certificates"))
 
     class Meta:
         model = RescueTeam
-        fields = ["q", "kind", "specialty", "readiness", "subdistrict"]
+        fields = ["q", "kind", "specialty", "readiness", "subdistrict", "certificates"]
 
     def search(self, qs, name, value):
         value = value.strip()
@@ -150,6 +153,9 @@ class TeamFilter(django_filters.FilterSet):
 
     def under(self, qs, name, value):
         return qs.filter(division__path__startswith=value.path) if value else qs
+
+    def certificates_due(self, qs, name, value):
+        return qs.filter(pk__in=certificates_due().values("team_id")) if value == "due" else qs
 
 
 class ExpertFilter(django_filters.FilterSet):

@@ -21,7 +21,7 @@ from ..stock.models import Warehouse
 
 __all__ = [
     "CERTIFICATE_WARNING_DAYS", "EXPERT_FIELDS", "Equipment", "EquipmentStatusLog", "Expert", "RescueTeam",
-    "SocialForceRecord", "TeamMember",
+    "SocialForceRecord", "TeamMember", "certificates_due",
 ]
 
 # A certificate expiring within this many days is flagged in the member list.
@@ -116,6 +116,14 @@ class TeamMember(BaseModel):
         if self.certificate_expires_on <= today + datetime.timedelta(days=CERTIFICATE_WARNING_DAYS):
             return "expiring"
         return "valid"
+
+
+def certificates_due(today: datetime.date | None = None):
+    """Members of live teams whose certificate has expired or expires within CERTIFICATE_WARNING_DAYS."""
+    today = today or timezone.localdate()
+    return TeamMember.objects.filter(
+        archived_at__isnull=True, team__archived_at__isnull=True, certificate_expires_on__isnull=False,
+        certificate_expires_on__lte=today + datetime.timedelta(days=CERTIFICATE_WARNING_DAYS))
 
 
 class SocialForceRecord(BaseModel):
