@@ -39,7 +39,11 @@ def test_it_keeps_the_typed_name_and_shows_the_code_error_next_to_the_field(visi
 def test_the_home_page_fits_a_phone_screen(visitor, demo):
     visitor.resize(PHONE)
     page = visitor.log_in("bureau_staff", DEMO_PASSWORD)
-    expect(page.locator(".em-chart")).to_have_attribute("data-em-ready", "true")
+    # The workbench: what is late and what waits, one card above the other.
+    expect(page.get_by_test_id("late")).to_be_visible()
+    expect(page.get_by_test_id("todos")).to_be_visible()
+    late, todos = page.get_by_test_id("late").bounding_box(), page.get_by_test_id("todos").bounding_box()
+    assert todos["y"] >= late["y"] + late["height"] and late["width"] <= PHONE["width"]
 
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     toggler = page.locator(".navbar-toggler")

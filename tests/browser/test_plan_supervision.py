@@ -23,10 +23,10 @@ DOCUMENT_NUMBER = "河北应急发〔2022〕5号"
 HOUSING = "区住建委"
 
 
-def in_chinese(text: str) -> str:
-    """What the zh-Hans catalog says for an English source string."""
+def in_chinese(text: str, context: str | None = None) -> str:
+    """What the zh-Hans catalog says for an English source string (in its message context, if it has one)."""
     with translation.override("zh-hans"):
-        return translation.gettext(text)
+        return translation.pgettext(context, text) if context else translation.gettext(text)
 
 
 def stat(page: Page, caption: str):
@@ -60,7 +60,7 @@ def open_notification(page: Page, title_part: str) -> None:
     expect(page.locator("h1")).to_have_text(in_chinese("Inbox"))
     entry = page.locator(".list-group-item", has_text=title_part).first
     with page.expect_navigation():
-        entry.get_by_role("button", name=in_chinese("Open")).click()
+        entry.get_by_role("button", name=in_chinese("Open the record")).click()
 
 
 def import_the_notice(visitor, page: Page) -> None:
@@ -101,7 +101,7 @@ def report_as_housing(visitor, page: Page) -> str:
     expect(row).to_contain_text(in_chinese("Not reported"))
     task = row.locator("td").first.inner_text().strip()
     with page.expect_navigation():
-        row.get_by_role("link", name=in_chinese("Report")).click()
+        row.get_by_role("link", name=in_chinese("Report", "plan progress")).click()
     expect(page.locator("h1")).to_have_text(f"{in_chinese('Progress report')} · 2025年第四季度")
     expect(page.locator("main")).to_contain_text(task)
 
