@@ -1,13 +1,16 @@
 """Use case: an officer on a phone opens a register — the filters are folded behind one button, the table
 keeps readable columns and scrolls sideways with the record's name in view — and, at a desk, finds an
-enterprise by a word of its Chinese name from the search box in the navigation bar."""
+enterprise by a word of its Chinese name from the search box in the navigation bar, and sorts the register by
+its credit-code column, which survives a filter."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
+from conftest import make_enterprise
 from emergency.core.demo import DEMO_PASSWORD
+from emergency.core.models import Division
 from emergency.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.browser
@@ -42,4 +45,20 @@ def test_a_register_works_on_a_phone_and_the_search_finds_a_word(visitor, demo):
     with page.expect_navigation():
         box.press("Enter")
     expect(page.get_by_test_id("search-results")).to_contain_text(name)
+
+    subdistrict = Division.objects.filter(level=Division.Level.SUBDISTRICT).order_by("code").first()
+    for serial, other in ((7, "甲排序测试有限公司"), (8, "乙排序测试有限公司")):
+        make_enterprise(other, serial, subdistrict)
+    page = visitor.open("/enterprises/")
+    with page.expect_navigation():
+        page.locator("[data-testid=enterprise-table] thead a[data-sort=credit_code]").click()
+    expect(page.locator("th:has(a[data-sort=credit_code])")).to_have_attribute("aria-sort", "ascending")
+    with page.expect_navigation():
+        page.locator("th a[data-sort=credit_code]").click()
+    expect(page.locator("th:has(a[data-sort=credit_code])")).to_have_attribute("aria-sort", "descending")
+    codes = page.locator("[data-testid=enterprise-table] tbody tr td:nth-child(2)").all_inner_texts()
+    assert codes == sorted(codes, reverse=True) and len(codes) >= 3
+    with page.expect_navigation():
+        page.locator("main form[method=get] button[type=submit]").click()
+    assert "sort=-credit_code" in page.url  # filtering keeps the sort
     assert visitor.errors == []
