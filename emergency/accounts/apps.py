@@ -22,6 +22,7 @@ class AccountsConfig(AppConfig):
                                                 roles={Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}))
         registry.register_nav(registry.NavEntry("policy", _("Security policy"), "accounts:policy", order=1010,
                                                 roles={Role.SECURITY_ADMIN}))
+        registry.register_todo("emergency.accounts.todo.administrator_todos", administrators=True)
         # One account per role: a base loader (the browser tests log in with them), before the communities.
         registry.register_demo(registry.DemoLoader("accounts.users", "emergency.accounts.demo.load_demo_accounts",
                                                    order=20, accounts=demo.USERNAMES, base=True))

@@ -23,7 +23,7 @@ from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent, Rule
 from emergency.core.roles import OTP_REQUIRED_ROLES, can_manage_accounts, can_manage_roles
 
-from . import services
+from . import selectors, services
 from .forms import (
     EnrolmentCodeForm,
     LoginForm,
@@ -180,8 +180,12 @@ def user_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(full_name__icontains=q)
+    state = request.GET.get("state", "")
+    state = state if state in selectors.STATES else ""
+    qs = selectors.users_in_state(qs, state)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "q": q,
+    return render(request, "accounts/user_list.html", {"page": page, "q": q, "state": state,
+                                                       "states": selectors.STATES.items(),
                                                        "can_accounts": can_manage_accounts(request.user),
                                                        "can_roles": can_manage_roles(request.user)})
 

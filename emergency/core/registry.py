@@ -190,25 +190,28 @@ TodoProvider = Callable[[Any], list[TodoEntry]]
 
 
 _TODO: list[TodoProvider | str] = []
+_ADMIN_TODO: list[TodoProvider | str] = []
 
 
-def register_todo(provider: TodoProvider | str) -> None:
+def register_todo(provider: TodoProvider | str, *, administrators: bool = False) -> None:
     """A provider returns the user's to-dos from aggregate counts: a bounded number of queries whatever the
-    number of rows, every count through `scoping.scope_queryset`, and [] for a user it does not serve."""
-    if provider not in _TODO:
-        _TODO.append(provider)
+    number of rows, every count through `scoping.scope_queryset`, and [] for a user it does not serve.
+    `administrators=True` registers one for the separated administrators (accounts, second factors, the audit
+    log), who never reach the business providers."""
+    providers = _ADMIN_TODO if administrators else _TODO
+    if provider not in providers:
+        providers.append(provider)
 
 
-def todo_providers() -> list[TodoProvider]:
-    return [_resolve(p) for p in _TODO]
+def todo_providers(*, administrators: bool = False) -> list[TodoProvider]:
+    return [_resolve(p) for p in (_ADMIN_TODO if administrators else _TODO)]
 
 
 def todos_for(user) -> list[TodoEntry]:
     """Every provider's entries with something to do (count > 0, or a standing action), in registration order.
-    The separated administrators see no business data, so they get none."""
-    if not can_see_business(user):
-        return []
-    return [entry for provider in todo_providers() for entry in provider(user)
+    The separated administrators see no business data: they get only the administrators' providers."""
+    providers = todo_providers(administrators=not can_see_business(user))
+    return [entry for provider in providers for entry in provider(user)
             if entry.count is None or entry.count > 0]
 
 

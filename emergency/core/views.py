@@ -112,9 +112,10 @@ def home(request):
     installed domain's to-do provider, the district picture the user's role is shown (the domains' panels),
     and the latest notifications, each opening its record. Core names no domain."""
     user = request.user
-    if not can_see_business(user):
-        return render(request, "core/home_admin.html", {})
     todos = registry.todos_for(user)
+    if not can_see_business(user):
+        return render(request, "core/home_admin.html", {
+            "late": [t for t in todos if t.level == "danger"], "todos": [t for t in todos if t.level != "danger"]})
     return render(request, "core/home.html", {
         "late": [t for t in todos if t.level == "danger"], "todos": [t for t in todos if t.level != "danger"],
         "panels": registry.panels_for(user), "notifications": visible_notifications(user)[:5],
