@@ -22,6 +22,7 @@ from emergency.core.audit import audit_record
 from emergency.core.forms import add_validation_errors
 from emergency.core.models import AuditEvent, Rule
 from emergency.core.roles import OTP_REQUIRED_ROLES, can_manage_accounts, can_manage_roles
+from emergency.core.sorting import Sorting
 
 from . import selectors, services
 from .forms import (
@@ -173,18 +174,23 @@ def _require(request, *checks):
         raise PermissionDenied
 
 
+# The account list's sortable columns (`?sort=`, core/sorting.py).
+USER_SORTING = Sorting({"username": ("username",), "full_name": ("full_name",), "role": ("role",),
+                        "active": ("is_active",)}, default="username")
+
+
 @login_required
 def user_list(request):
     _require(request, can_manage_accounts, can_manage_roles)
-    qs = User.objects.select_related("department", "division", "enterprise").order_by("username")
+    qs = User.objects.select_related("department", "division", "enterprise")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(full_name__icontains=q)
     state = request.GET.get("state", "")
     state = state if state in selectors.STATES else ""
-    qs = selectors.users_in_state(qs, state)
+    qs, sort = USER_SORTING.apply(selectors.users_in_state(qs, state), request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "q": q, "state": state,
+    return render(request, "accounts/user_list.html", {"page": page, "q": q, "state": state, "sort": sort,
                                                        "states": selectors.STATES.items(),
                                                        "can_accounts": can_manage_accounts(request.user),
                                                        "can_roles": can_manage_roles(request.user)})

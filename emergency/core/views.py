@@ -128,6 +128,7 @@ def _page(request, qs):
 
 
 # The register's sortable columns (`?sort=`, core/sorting.py): by code (the hierarchy) unless one is chosen.
+DEPARTMENT_SORTING = Sorting({"name": ("name",), "kind": ("kind",)}, default="name")
 DIVISION_SORTING = Sorting({"code": ("code",), "name": ("name",), "level": ("level",), "parent": ("parent__code",),
                             "children": ("child_count",)}, default="code")
 
@@ -269,10 +270,11 @@ def attachment_download(request, token: str):
 
 @business_required
 def department_list(request):
-    qs = selectors.department_list(user=request.user, filters=request.GET)
+    qs, sort = DEPARTMENT_SORTING.apply(selectors.department_list(user=request.user, filters=request.GET),
+                                        request.GET)
     f = selectors.DepartmentFilter(request.GET, queryset=Department.objects.none())
     return render(request, "core/department_list.html", {"page": _page(request, qs), "filter": f,
-                                                         "query": request.GET.urlencode()})
+                                                         "query": request.GET.urlencode(), "sort": sort})
 
 
 @business_required
