@@ -64,7 +64,9 @@ def test_the_audit_log_names_models_and_fields_in_chinese(client, audit_admin, b
                  object_repr="x", changes={"filters": ""})
     body = page(client, audit_admin, reverse("core:audit_list"))
     assert "进展报告</span> 报告 1" in body
-    assert "<td>工作进展, 完成率（%）, 状态</td>" in body
+    # PostgreSQL's jsonb keeps the keys in its own order: compare the changed fields as a set.
+    assert any(set(cell.split(", ")) == {"工作进展", "完成率（%）", "状态"}
+               for cell in re.findall(r"<td>([^<]*)</td>", body))
     assert "<td>filters</td>" in body  # not a field of a known model: shown as it is
     assert "narrative" not in body and "percent_complete" not in body
     assert "nothing.Known" in body  # an unknown label is shown as it is
