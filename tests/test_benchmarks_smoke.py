@@ -117,3 +117,67 @@ def test_the_import_memory_benchmark_refuses_every_hostile_file_under_the_ceilin
     only(lines, rf"numbered rows +3,000 +\d+ +{NUMBER} +\d+\.\d\d +{NUMBER} +{NUMBER} +{NUMBER}  "
                 r"The sheet has more than 1000 rows.*")
     only(lines, rf"ceiling 64 MB peak RSS growth: PASS \(worst {NUMBER} MB\)")
+
+
+def test_the_workbench_benchmark_reports_every_user_at_both_sizes_and_a_constant_query_count(tmp_path):
+    lines = run_benchmark("workbench.py", "--small-enterprises", "10", "--enterprises", "20", "--small-hazards", "1000",
+                          "--hazards", "2000", "--small-tasks", "3", "--tasks", "6", "--departments", "4",
+                          "--resources", "200", "--small-notifications", "2", "--notifications", "4", "--runs", "1",
+                          "--warmup", "0", tmp_path=tmp_path)
+
+    assert lines[0].startswith("workbench benchmark — SQLite ")
+    only(lines, r"small: 10 enterprises, 100 risk points, 1,000 hidden hazards; a plan of 3 tasks \(24 periods, .*\); "
+                r"200 resources with \d+ lots; 2 notifications per user; .*")
+    only(lines, r"large: 20 enterprises, 200 risk points, 2,000 hidden hazards; plans of 3 and 6 tasks .*; "
+                r"4 notifications per user; .*")
+    only(lines, r"user +size +hazards +assignments +notifications +todos +panels")
+    only(lines, r"user +size +median_ms +p95_ms +max_ms +queries +of_app +notif +kB")
+    for who in ("bureau", "subdistrict", "department", "enterprise"):
+        seen = {size: only(lines, rf"{who} +{size} +([\d,]+) +[\d,]+ +([\d,]+) +(\d+) +(\d+)")
+                for size in ("small", "large")}
+        assert int(seen["small"][2]) == 2 and int(seen["large"][2]) == 4  # notifications
+        assert int(seen["large"][3]) > 0  # to-do entries shown
+        counts = set()
+        for size in ("small", "large"):
+            row = only(lines, rf"{who} +{size} +{NUMBER} +{NUMBER} +{NUMBER} +(\d+) +(\d+) +(\d+) +\d+")
+            queries, of_app, notif = map(int, row.groups())
+            assert 0 < of_app < queries and 0 < notif < queries
+            counts.add(queries)
+        assert len(counts) == 1
+        only(lines, rf"ratio large/small: {who} time ×\d+\.\d\d \(median\), ×\d+\.\d\d \(p95\); "
+                    r"queries ×1\.00 \(\d+ vs \d+\)")
+    # The enterprise's own hazards stay the same; the bureau sees them all.
+    assert int(only(lines, r"enterprise +small +([\d,]+) .*")[1]) == int(only(lines, r"enterprise +large +([\d,]+) .*")[1])
+    assert only(lines, r"bureau +large +([\d,]+) .*")[1] == "2,000"
+    only(lines, r"queries equal at both sizes: PASS")
+    only(lines, rf"target p95 < 300 ms at the large size: (PASS|FAIL) \(worst p95 {NUMBER} ms\)")
+
+
+def test_the_documents_benchmark_reports_every_document_the_table_writers_and_the_xlsx_export(tmp_path):
+    lines = run_benchmark("documents.py", "--tasks", "6", "--small-tasks", "3", "--departments", "4", "--periods", "12",
+                          "--runs", "1", "--warmup", "0", "--baseline-runs", "1", "--small-hazards", "500",
+                          "--hazards", "1000", "--small-enterprises", "10", "--enterprises", "20",
+                          "--points-per-enterprise", "2", tmp_path=tmp_path)
+
+    assert lines[0].startswith("documents benchmark — SQLite ")
+    only(lines, r"data: plan of 6 tasks, 4 departments, 12 periods, 38 assignments, 456 progress reports, "
+                r"24 indicator values, 1 supervision notices")
+    only(lines, r"data: plan of 3 tasks, 4 departments, 12 periods, .*")
+    only(lines, r"document +tasks +median_ms +p95_ms +max_ms +queries +kB +table_rows")
+    for kind in ("progress, latest period", "midterm, to 2023", "final, to 2023"):
+        counts = set()
+        for tasks in (6, 3):
+            row = only(lines, rf"{re.escape(kind)} +{tasks} +{NUMBER} +{NUMBER} +{NUMBER} +(\d+) +(\d+) +([\d,]+)")
+            assert int(row[1]) > 0 and int(row[2]) > 0 and int(row[3]) > 0
+            counts.add(int(row[1]))
+        assert len(counts) == 1
+        only(lines, rf"ratio 6/3: {kind.split(',')[0]} time ×\d+\.\d\d \(median\); queries ×1\.00 \(\d+ vs \d+\)")
+    only(lines, r"queries equal at 6 and 3 tasks: PASS")
+    # The progress report's main table: 3 assignments a task and 2 for each of the 6 key projects, 8 columns.
+    only(lines, rf" +6 +30 +240 +{NUMBER} +{NUMBER} +\d+\.\d× +{NUMBER} +{NUMBER} +\d+\.\d×")
+    only(lines, rf" +3 +21 +168 +{NUMBER} +{NUMBER} +\d+\.\d× +{NUMBER} +{NUMBER} +\d+\.\d×")
+    only(lines, r"ratio baseline/ours at 30 rows: ×\d+\.\d \(table\), ×\d+\.\d \(table and save\)")
+    only(lines, r" +rows +seconds +rows/s +file_kB")
+    only(lines, r" +500 +\d+\.\d\d +[\d,]+ +[\d,]+")
+    only(lines, r" +1,000 +\d+\.\d\d +[\d,]+ +[\d,]+")
+    only(lines, r"ratio 1,000/500 rows: time ×\d+\.\d for ×2\.0 rows")
