@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""The workbench (GET /): response times and query counts per role, at two data sizes (issue 10).
+"""The workbench (GET /): response times and query counts per role, at two data sizes (issue 11).
 
     .venv/bin/python benchmarks/workbench.py [--small-hazards 5000 --hazards 100000 --small-enterprises 100
                                               --enterprises 1000 --small-tasks 50 --tasks 500 --runs 30
